@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import javax.net.ssl.SSLException;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class RedisServerTest {
@@ -108,9 +107,6 @@ class RedisServerTest {
 
   @Test
   void tlsOnlyServerTrustsItsCaAndRefusesAnother() throws IOException {
-    Assumptions.assumeTrue(
-        RedisBinary.locate().source() != RedisBinary.Source.EMBEDDED,
-        "the embedded fallback binary is built without TLS");
     try (RedisServer server = RedisServer.start(RedisServerOptions.defaults().withTls())) {
       assertTrue(server.uri().startsWith("rediss://"));
       try (Resp r = Resp.connectTls(server.port(), server.tls().caCert())) {
