@@ -94,7 +94,7 @@ final class DefaultMultipleExecutor implements MultipleExecutor {
                 + id
                 + ") cannot run in mode "
                 + mode
-                + ": it is not a "
+                + ": it is not an instance of "
                 + mode.taskType().getSimpleName());
       }
       Slot slot = new Slot(task);
