@@ -6,10 +6,8 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import io.taskflux.TaskfluxException;
-import java.util.ArrayList;
-import java.util.HashMap;
+import io.taskflux.executor.TaskSlots.Slot;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -43,21 +41,9 @@ final class DefaultMultipleExecutor implements MultipleExecutor {
     STOPPED_BEFORE_START
   }
 
-  private static final class Slot {
-    final ExecutorTask task;
-    TaskRun run; // queue only
-    volatile Outcome outcome;
-
-    Slot(ExecutorTask task) {
-      this.task = task;
-    }
-  }
-
   private final ExecutorMode mode;
   private final ExecutorOptions options;
-  private final List<ExecutorTask> tasks;
-  private final List<Slot> slots;
-  private final Map<String, Slot> slotsById;
+  private final TaskSlots slots;
   private final TaskLauncher launcher;
   private final SerialQueue queue = new SerialQueue(Schedulers.boundedElastic(), LOG);
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.NEW);
@@ -76,37 +62,7 @@ final class DefaultMultipleExecutor implements MultipleExecutor {
       ExecutorMode mode, List<? extends ExecutorTask> tasks, ExecutorOptions options) {
     this.mode = Objects.requireNonNull(mode, "mode");
     this.options = Objects.requireNonNull(options, "options");
-    Objects.requireNonNull(tasks, "tasks");
-    List<ExecutorTask> copy = new ArrayList<>(tasks.size());
-    List<Slot> slotList = new ArrayList<>(tasks.size());
-    Map<String, Slot> byId = new HashMap<>();
-    for (int i = 0; i < tasks.size(); i++) {
-      ExecutorTask task = Objects.requireNonNull(tasks.get(i), "tasks[" + i + "]");
-      String id = Objects.requireNonNull(task.id(), "tasks[" + i + "].id()");
-      if (id.isBlank()) {
-        throw new IllegalArgumentException("tasks[" + i + "].id() must not be blank");
-      }
-      if (!mode.taskType().isInstance(task)) {
-        throw new IllegalArgumentException(
-            "tasks["
-                + i
-                + "] ("
-                + id
-                + ") cannot run in mode "
-                + mode
-                + ": it is not an instance of "
-                + mode.taskType().getSimpleName());
-      }
-      Slot slot = new Slot(task);
-      if (byId.putIfAbsent(id, slot) != null) {
-        throw new IllegalArgumentException("tasks[" + i + "]: duplicate task id " + id);
-      }
-      copy.add(task);
-      slotList.add(slot);
-    }
-    this.tasks = List.copyOf(copy);
-    this.slots = List.copyOf(slotList);
-    this.slotsById = Map.copyOf(byId);
+    this.slots = new TaskSlots(mode, tasks);
     this.launcher = TaskLauncher.forMode(mode, options);
   }
 
@@ -124,7 +80,7 @@ final class DefaultMultipleExecutor implements MultipleExecutor {
 
   @Override
   public List<ExecutorTask> tasks() {
-    return tasks;
+    return slots.tasks();
   }
 
   @Override
@@ -175,51 +131,27 @@ final class DefaultMultipleExecutor implements MultipleExecutor {
 
   @Override
   public List<ExecutorTask> failed() {
-    List<ExecutorTask> result = new ArrayList<>();
-    for (Slot slot : slots) {
-      if (hasFailed(slot)) {
-        result.add(slot.task);
-      }
-    }
-    return List.copyOf(result);
+    return slots.failed(true);
   }
 
   @Override
   public List<ExecutorTask> notFailed() {
-    List<ExecutorTask> result = new ArrayList<>();
-    for (Slot slot : slots) {
-      if (!hasFailed(slot)) {
-        result.add(slot.task);
-      }
-    }
-    return List.copyOf(result);
+    return slots.failed(false);
   }
 
   @Override
   public int numFailed() {
-    int count = 0;
-    for (Slot slot : slots) {
-      if (hasFailed(slot)) {
-        count++;
-      }
-    }
-    return count;
+    return slots.failed(true).size();
   }
 
   @Override
   public Optional<Throwable> failure(String taskId) {
-    Objects.requireNonNull(taskId, "taskId");
-    Slot slot = slotsById.get(taskId);
-    if (slot == null) {
-      throw new IllegalArgumentException("taskId: no task with id " + taskId);
-    }
-    Outcome outcome = slot.outcome;
-    return outcome != null && outcome.failed() ? Optional.of(outcome.error()) : Optional.empty();
+    return slots.failure(taskId);
   }
 
   @Override
   public String toString() {
-    return "MultipleExecutor[" + mode + ", " + tasks.size() + " tasks, " + options.policy() + "]";
+    return "MultipleExecutor[" + mode + ", " + slots.size() + " tasks, " + options.policy() + "]";
   }
 
   // ---------------------------------------------------------------- queue actions
@@ -238,7 +170,7 @@ final class DefaultMultipleExecutor implements MultipleExecutor {
       allEnded();
       return;
     }
-    for (Slot slot : slots) {
+    for (Slot slot : slots.all()) {
       try {
         TaskRun run = launcher.launch(slot.task);
         slot.run = run;
@@ -310,7 +242,7 @@ final class DefaultMultipleExecutor implements MultipleExecutor {
       return;
     }
     stopRequested = true;
-    for (Slot slot : slots) {
+    for (Slot slot : slots.all()) {
       try {
         slot.task.stop();
       } catch (Throwable error) {
@@ -328,17 +260,20 @@ final class DefaultMultipleExecutor implements MultipleExecutor {
       finish();
       return;
     }
-    List<Slot> alive = alive();
+    List<Slot> alive = slots.alive();
     for (Slot slot : alive) {
       slot.run.signalStop();
     }
     afterGracePeriod(this::forceStop);
     LOG.log(
-        DEBUG, "Stop signal sent to {0}; forcing after {1}", ids(alive), options.stopGracePeriod());
+        DEBUG,
+        "Stop signal sent to {0}; forcing after {1}",
+        TaskSlots.ids(alive),
+        options.stopGracePeriod());
   }
 
   private void forceStop() {
-    List<Slot> alive = alive();
+    List<Slot> alive = slots.alive();
     if (stopped.isDone() || alive.isEmpty()) {
       return;
     }
@@ -349,19 +284,19 @@ final class DefaultMultipleExecutor implements MultipleExecutor {
     LOG.log(
         WARNING,
         "Tasks {0} did not stop within {1}: forced them",
-        ids(alive),
+        TaskSlots.ids(alive),
         options.stopGracePeriod());
   }
 
   private void giveUp() {
-    List<Slot> alive = alive();
+    List<Slot> alive = slots.alive();
     if (stopped.isDone() || alive.isEmpty()) {
       return;
     }
     LOG.log(
         WARNING,
         "Tasks {0} are still alive after being forced to stop: no longer waiting",
-        ids(alive));
+        TaskSlots.ids(alive));
     finish();
   }
 
@@ -383,29 +318,6 @@ final class DefaultMultipleExecutor implements MultipleExecutor {
       LOG.log(WARNING, "The timer rejected the grace period: acting now", e);
       queue.execute(action);
     }
-  }
-
-  private List<Slot> alive() {
-    List<Slot> alive = new ArrayList<>();
-    for (Slot slot : slots) {
-      if (slot.outcome == null && slot.run != null) {
-        alive.add(slot);
-      }
-    }
-    return alive;
-  }
-
-  private static List<String> ids(List<Slot> slots) {
-    List<String> ids = new ArrayList<>(slots.size());
-    for (Slot slot : slots) {
-      ids.add(slot.task.id());
-    }
-    return ids;
-  }
-
-  private static boolean hasFailed(Slot slot) {
-    Outcome outcome = slot.outcome;
-    return outcome != null && outcome.failed();
   }
 
   /** Fails fast instead of blocking a Reactor non-blocking thread. */
