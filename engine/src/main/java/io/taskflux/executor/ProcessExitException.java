@@ -8,7 +8,7 @@ import java.util.Objects;
  * {@link ProcessTask}). It is the task's error, as returned by {@link
  * MultipleExecutor#failure(String)} and carried as the cause of a {@link TaskFailedException}.
  */
-public class ProcessExitException extends TaskfluxException {
+public final class ProcessExitException extends TaskfluxException {
 
   private final String taskId;
   private final int exitCode;

@@ -8,7 +8,7 @@ import java.util.Objects;
  * thrown by {@link MultipleExecutor#start()} and emitted by {@link MultipleExecutor#run()}. The
  * cause is the task's own error.
  */
-public class TaskFailedException extends TaskfluxException {
+public final class TaskFailedException extends TaskfluxException {
 
   private final String taskId;
 
