@@ -1,5 +1,6 @@
 package io.taskflux.spi;
 
+import io.taskflux.internal.Checks;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -57,10 +58,6 @@ public record Retention(
   }
 
   static Duration positive(Duration d, String name) {
-    Objects.requireNonNull(d, name);
-    if (d.isZero() || d.isNegative()) {
-      throw new IllegalArgumentException(name + " must be > 0, got " + d);
-    }
-    return d;
+    return Checks.positive(d, name);
   }
 }
