@@ -490,6 +490,16 @@ public final class InMemoryBackend implements Backend {
     }
   }
 
+  /** The store, for tests in this package that corrupt it on purpose. */
+  MemoryStore store() {
+    return store;
+  }
+
+  /** The records, for tests in this package. */
+  Records records() {
+    return records;
+  }
+
   /** How many waiters are registered right now (for leak checks in tests). */
   public int waiterCount() {
     synchronized (lock) {

@@ -62,6 +62,11 @@ final class MemoryStore {
     return queues.computeIfAbsent(name, QueueState::new);
   }
 
+  /** A queue's state, for tests that need to look inside. */
+  QueueState queueState(String name) {
+    return queues.get(name);
+  }
+
   private Entry entry(MessageRef ref) {
     QueueState q = queues.get(ref.queue());
     return q == null ? null : q.live.get(ref.id());

@@ -236,11 +236,12 @@ public interface Backend {
   Mono<Boolean> deleteStatus(MessageRef ref);
 
   /**
-   * Watches a status: emits the current one first (if any), then every later write, in write order,
-   * as soon as it is written. No write after subscription is missed; one written while the
-   * subscription starts may be emitted twice in a row (use {@code distinctUntilChanged()}). Never
-   * completes by itself; cancel it (for example after a terminal status). Buffers for slow
-   * subscribers (statuses per task are few).
+   * Watches a status: once the watch is established, emits the current status (if any), then every
+   * later write, in write order, as soon as it is written. A write racing with the establishment
+   * may be folded into the current status or seen twice in a row (use {@code
+   * distinctUntilChanged()}); after the first emission no write is missed. Never completes by
+   * itself; cancel it (for example after a terminal status). Buffers for slow subscribers (statuses
+   * per task are few).
    */
   Flux<StatusUpdate> watchStatus(MessageRef ref);
 

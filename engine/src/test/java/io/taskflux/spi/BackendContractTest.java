@@ -467,6 +467,35 @@ public abstract class BackendContractTest extends BackendContractSupport {
   }
 
   @Test
+  void completeRacingRevokeHasExactlyOneWinner() {
+    ExceptionDetails reason = ExceptionDetails.of("io.taskflux.TaskRevokedException", "race");
+    for (int round = 0; round < 50; round++) {
+      Message m = message("a", 0);
+      enqueue(m);
+      Delivery d = claimOne("w", "a");
+      var outcome =
+          Mono.zip(
+                  backend.complete(completion(d.lease(), "r")).subscribeOn(Schedulers.parallel()),
+                  backend
+                      .revoke(new RevokeRequest(m.ref(), false, reason, R))
+                      .subscribeOn(Schedulers.parallel()))
+              .block(SOON);
+      boolean completed = outcome.getT1() == SettleResult.APPLIED;
+      if (completed) {
+        assertEquals(RevokeResult.ALREADY_FINISHED, outcome.getT2());
+        assertEquals(TaskStatus.SUCCEEDED, status(m.ref()));
+        assertNotNull(backend.getResult(m.ref()).block(SOON));
+      } else {
+        assertEquals(SettleResult.REVOKED, outcome.getT1());
+        assertEquals(RevokeResult.REVOKED_RUNNING, outcome.getT2());
+        assertEquals(TaskStatus.FAILED, status(m.ref()));
+        assertNull(backend.getResult(m.ref()).block(SOON));
+        assertEquals(MessageState.DEAD_LETTER, find(m.ref()).state());
+      }
+    }
+  }
+
+  @Test
   void revokeSkipsARunningMessageWhenAsked() {
     Message m = message("a", 0);
     enqueue(m);
