@@ -145,6 +145,19 @@ public final class InMemoryBackend implements Backend {
     return atomically(now -> store.remove(ref));
   }
 
+  @Override
+  public Mono<StoredMessage> findDeadLetter(MessageRef ref) {
+    Objects.requireNonNull(ref, "ref");
+    return atomically(now -> store.findDeadLetter(ref));
+  }
+
+  @Override
+  public Mono<Boolean> deadLetter(Message message, Retention retention) {
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(retention, "retention");
+    return atomically(now -> store.deadLetter(message, retention, now));
+  }
+
   // ---------------------------------------------------------------- work
 
   @Override

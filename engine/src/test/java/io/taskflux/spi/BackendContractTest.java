@@ -97,6 +97,27 @@ public abstract class BackendContractTest extends BackendContractSupport {
     assertEquals(List.of(b.id(), a.id()), ids(got));
   }
 
+  @Test
+  void deadLetterMovesAMessageWithoutALeaseAndFindDeadLetterSeesOnlyTheDlq() {
+    Message m = message("a", 0);
+    enqueue(m);
+    claimOne("w", "a");
+    Message failed = m.withExceptionDetails(BOOM);
+    StepVerifier.create(backend.deadLetter(failed, R)).expectNext(true).verifyComplete();
+    StoredMessage dead = find(m.ref());
+    assertEquals(MessageState.DEAD_LETTER, dead.state());
+    assertEquals(failed, dead.message());
+    assertEquals(TaskStatus.RUNNING, status(m.ref()), "statuses are not touched");
+    assertTrue(claim("w", 10, "a").isEmpty());
+    StepVerifier.create(backend.deadLetter(failed, R)).expectNext(false).verifyComplete();
+    enqueue(m);
+    assertEquals(MessageState.READY, find(m.ref()).state());
+    StepVerifier.create(backend.findDeadLetter(m.ref()).map(StoredMessage::message))
+        .expectNext(failed)
+        .verifyComplete();
+    StepVerifier.create(backend.findDeadLetter(ref("a", "nobody"))).verifyComplete();
+  }
+
   // ------------------------------------------------------------------ claim order
 
   @Test
