@@ -1,7 +1,7 @@
 package io.taskflux.caller;
 
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -83,7 +83,11 @@ public interface Pending<T> {
   /** {@link #all(List)} over the arguments. */
   @SafeVarargs
   static <T> Pending<List<T>> all(Pending<? extends T>... pendings) {
-    return all(Arrays.asList(pendings));
+    List<Pending<? extends T>> list = new ArrayList<>(pendings.length);
+    for (Pending<? extends T> p : pendings) {
+      list.add(p);
+    }
+    return all(list);
   }
 
   /**
@@ -103,7 +107,11 @@ public interface Pending<T> {
   /** {@link #any(List)} over the arguments. */
   @SafeVarargs
   static <T> Pending<T> any(Pending<? extends T>... pendings) {
-    return any(Arrays.asList(pendings));
+    List<Pending<? extends T>> list = new ArrayList<>(pendings.length);
+    for (Pending<? extends T> p : pendings) {
+      list.add(p);
+    }
+    return any(list);
   }
 
   /**
@@ -121,7 +129,11 @@ public interface Pending<T> {
   /** {@link #race(List)} over the arguments. */
   @SafeVarargs
   static <T> Pending<T> race(Pending<? extends T>... pendings) {
-    return race(Arrays.asList(pendings));
+    List<Pending<? extends T>> list = new ArrayList<>(pendings.length);
+    for (Pending<? extends T> p : pendings) {
+      list.add(p);
+    }
+    return race(list);
   }
 
   /** Sets the value if nothing was set yet; returns whether this call decided the outcome. */
