@@ -84,13 +84,25 @@ final class CallTask<T> implements Runnable, DefaultPending.Canceller {
     DefaultPendingGroup outerGroup = DefaultCaller.GROUP.get();
     DefaultCaller.CURRENT.set(pending);
     DefaultCaller.GROUP.set(group);
+    T value = null;
+    Throwable error = null;
     try {
-      pending.complete(call.call());
+      value = call.call();
     } catch (Throwable e) {
-      pending.fail(e);
+      error = e;
     } finally {
-      DefaultCaller.CURRENT.set(outerPending);
+      DefaultCaller.CURRENT.set(outerPending); // done-callbacks run outside the call's context
       DefaultCaller.GROUP.set(outerGroup);
+    }
+    boolean before = WorkerPool.completing(true);
+    try {
+      if (error == null) {
+        pending.complete(value);
+      } else {
+        pending.fail(error);
+      }
+    } finally {
+      WorkerPool.completing(before);
       forget();
       if (!PHASE.compareAndSet(this, RUNNING, DONE)) {
         while (phase == INTERRUPTING) {

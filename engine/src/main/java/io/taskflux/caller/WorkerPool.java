@@ -55,10 +55,27 @@ final class WorkerPool {
     Worker w = idle.pollFirst();
     if (w != null) {
       LockSupport.unpark(w.thread);
-    } else {
+    } else if (!(Thread.currentThread() instanceof WorkerThread t
+        && t.pool == this
+        && t.completing)) {
+      // A worker of this pool completing its call (running done-callbacks that submit the next
+      // call, as asCompleted does) polls the queue right after: no new thread needed for it.
       startThreadIfBelowMax();
     }
     return true;
+  }
+
+  /**
+   * Marks the current thread, if it is a worker, as completing its call (the call has returned);
+   * returns the previous mark.
+   */
+  static boolean completing(boolean completing) {
+    if (Thread.currentThread() instanceof WorkerThread t) {
+      boolean before = t.completing;
+      t.completing = completing;
+      return before;
+    }
+    return false;
   }
 
   /** Stops the threads once the queue is empty; later offers are refused. */
@@ -86,10 +103,20 @@ final class WorkerPool {
       }
     }
     Worker w = new Worker();
-    Thread thread = new Thread(w, name + "-worker-" + serial.incrementAndGet());
-    thread.setDaemon(true);
+    Thread thread = new WorkerThread(this, w, name + "-worker-" + serial.incrementAndGet());
     w.thread = thread;
     thread.start();
+  }
+
+  private static final class WorkerThread extends Thread {
+    final WorkerPool pool;
+    boolean completing; // only touched by this thread
+
+    WorkerThread(WorkerPool pool, Runnable body, String name) {
+      super(body, name);
+      this.pool = pool;
+      setDaemon(true);
+    }
   }
 
   private final class Worker implements Runnable {
