@@ -158,13 +158,14 @@ final class DefaultPendingGroup implements PendingGroup {
       return false;
     }
     cancelMessage = message == null ? "The group '" + name() + "' was cancelled" : message;
+    // Nested groups first, so that they are cancelled with this message, not by their members.
+    children.forEach(child -> child.cancelFromOutside(cancelMessage));
     members.forEach(
         (member, shielded) -> {
           if (!shielded) {
             member.cancel(cancelMessage);
           }
         });
-    children.forEach(child -> child.cancelFromOutside(cancelMessage));
     if (phase.get() == EXITING) {
       startCancellationTimer();
     }
