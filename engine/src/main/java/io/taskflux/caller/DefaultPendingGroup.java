@@ -101,10 +101,11 @@ final class DefaultPendingGroup implements PendingGroup {
       pending.cancel("The group '" + name() + "' has ended");
       return;
     }
+    outstanding.incrementAndGet(); // before the member is visible, so it never goes below zero
     if (members.putIfAbsent(pending, shielded) != null) {
+      outstanding.decrementAndGet();
       return;
     }
-    outstanding.incrementAndGet();
     DefaultPendingGroup p = parent;
     if (p != null) {
       p.track(pending, shielded || options.shield());
