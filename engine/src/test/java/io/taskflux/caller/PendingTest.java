@@ -98,6 +98,24 @@ class PendingTest {
   }
 
   @Test
+  void fromAPublisherIsHotAndItsCancelRunsTheGivenCancelOnce() {
+    Sinks.One<String> task = Sinks.one();
+    List<String> revoked = new ArrayList<>();
+    Pending<String> p = Pending.from(task.asMono(), () -> revoked.add("revoke"));
+    assertEquals(1, task.currentSubscriberCount(), "subscribed at once");
+    assertTrue(p.cancel("stop the task"));
+    assertFalse(p.cancel("again"));
+    assertEquals(List.of("revoke"), revoked);
+    assertEquals(0, task.currentSubscriberCount());
+
+    Pending<String> done = Pending.from(Mono.just("v"), () -> revoked.add("never"));
+    assertEquals("v", done.resultNow());
+    assertFalse(done.cancel("too late"));
+    assertEquals(List.of("revoke"), revoked);
+    assertTrue(Pending.from(Mono.empty()).isDone());
+  }
+
+  @Test
   void callbacksRunFifoOnceAndALateOneRunsAtOnce() {
     Pending<Integer> p = Pending.create();
     List<String> order = new ArrayList<>();
