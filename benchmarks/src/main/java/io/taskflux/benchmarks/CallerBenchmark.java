@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -28,7 +29,7 @@ import reactor.core.scheduler.Schedulers;
  * median and the min–max per variant. See BENCHMARKS.md.
  *
  * <p>Usage: {@code java -Xms2g -Xmx2g -jar benchmarks/target/taskflux-benchmarks.jar [--calls N]
- * [--rounds R] [--threads T]}.
+ * [--rounds R] [--threads T] [--round-trip]}.
  */
 public final class CallerBenchmark {
 
@@ -42,6 +43,7 @@ public final class CallerBenchmark {
     int calls = intArg(args, "--calls", 1_000_000);
     int rounds = intArg(args, "--rounds", 5);
     int threads = intArg(args, "--threads", 4);
+    boolean roundTrip = Arrays.asList(args).contains("--round-trip");
 
     Caller caller =
         Caller.create(
@@ -81,7 +83,8 @@ public final class CallerBenchmark {
 
     System.out.printf(
         Locale.ROOT,
-        "calls=%d rounds=%d threads=%d cpus=%d java=%s%n",
+        "mode=%s calls=%d rounds=%d threads=%d cpus=%d java=%s%n",
+        roundTrip ? "round-trip (one call in flight)" : "throughput (all calls submitted at once)",
         calls,
         rounds,
         threads,
@@ -89,14 +92,14 @@ public final class CallerBenchmark {
         System.getProperty("java.version"));
 
     for (Variant v : variants) { // warm-up, not recorded
-      measure(v, calls);
+      measure(v, calls, roundTrip);
     }
     Map<Variant, List<Long>> times = new LinkedHashMap<>();
     variants.forEach(v -> times.put(v, new ArrayList<>()));
     for (int r = 0; r < rounds; r++) {
       for (int i = 0; i < variants.size(); i++) {
         Variant v = variants.get((i + r) % variants.size()); // rotate the order every round
-        long nanos = measure(v, calls);
+        long nanos = measure(v, calls, roundTrip);
         times.get(v).add(nanos);
         System.out.printf(Locale.ROOT, "round %d  %-52s %8.1f ms%n", r + 1, v.name(), nanos / 1e6);
       }
@@ -128,9 +131,31 @@ public final class CallerBenchmark {
     variants.forEach(v -> v.close().run());
   }
 
-  /** Submits {@code calls} calls and returns the nanoseconds until the last one has run. */
-  private static long measure(Variant v, int calls) throws InterruptedException {
+  /**
+   * Submits {@code calls} calls and returns the nanoseconds until the last one has run. In
+   * round-trip mode the next call is submitted only once the previous one has run, so every call
+   * pays a full hand-off to another thread and back (no batching is possible).
+   */
+  private static long measure(Variant v, int calls, boolean roundTrip) throws InterruptedException {
     System.gc();
+    if (roundTrip) {
+      Thread self = Thread.currentThread();
+      AtomicInteger ran = new AtomicInteger();
+      Callable<Integer> work =
+          () -> {
+            ran.incrementAndGet();
+            LockSupport.unpark(self);
+            return 1;
+          };
+      long start = System.nanoTime();
+      for (int i = 1; i <= calls; i++) {
+        v.submit().accept(work);
+        while (ran.get() < i) {
+          LockSupport.park();
+        }
+      }
+      return System.nanoTime() - start;
+    }
     AtomicInteger remaining = new AtomicInteger(calls);
     CountDownLatch done = new CountDownLatch(1);
     Callable<Integer> work =
