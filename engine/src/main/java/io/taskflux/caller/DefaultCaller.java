@@ -265,6 +265,7 @@ final class DefaultCaller implements Caller {
     stopped = true;
     children.values().forEach(DefaultCaller::stop);
     serial.drainCancelled(CallTask.STOPPED);
+    serial.dispose();
     live.forEach(task -> task.pending.cancel(CallTask.STOPPED));
     pool.cancelCallsOf(this, CallTask.STOPPED);
     queues.keySet().forEach(this::queueClose);
