@@ -29,7 +29,7 @@ import reactor.core.scheduler.Schedulers;
  * median and the min–max per variant. See BENCHMARKS.md.
  *
  * <p>Usage: {@code java -Xms2g -Xmx2g -jar benchmarks/target/taskflux-benchmarks.jar [--calls N]
- * [--rounds R] [--threads T] [--round-trip]}.
+ * [--rounds R] [--threads T] [--round-trip] [--group serial|pool]}.
  */
 public final class CallerBenchmark {
 
@@ -56,7 +56,8 @@ public final class CallerBenchmark {
     ExecutorService oneThread = Executors.newSingleThreadExecutor();
     ExecutorService fixed = Executors.newFixedThreadPool(threads);
 
-    List<Variant> variants =
+    String onlyGroup = stringArg(args, "--group", null);
+    List<Variant> all =
         List.of(
             new Variant("caller.callSoon", "serial", caller::callSoon, () -> {}),
             new Variant(
@@ -80,6 +81,8 @@ public final class CallerBenchmark {
                 "pool",
                 fixed::submit,
                 fixed::shutdown));
+    List<Variant> variants =
+        all.stream().filter(v -> onlyGroup == null || v.group().equals(onlyGroup)).toList();
 
     System.out.printf(
         Locale.ROOT,
@@ -128,7 +131,7 @@ public final class CallerBenchmark {
           (double) median / calls,
           (double) median / reactorMedian);
     }
-    variants.forEach(v -> v.close().run());
+    all.forEach(v -> v.close().run());
   }
 
   /**
@@ -178,6 +181,11 @@ public final class CallerBenchmark {
   private static long median(long[] sorted) {
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static String stringArg(String[] args, String name, String fallback) {
+    int i = Arrays.asList(args).indexOf(name);
+    return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
   }
 
   private static int intArg(String[] args, String name, int fallback) {
