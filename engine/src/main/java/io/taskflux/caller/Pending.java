@@ -200,8 +200,9 @@ public interface Pending<T> {
   /**
    * Waits like upstream's {@code wait(timeout)}: the outcome, or {@link TimeoutException} after
    * {@code timeout}, in which case the pending is cancelled; cancelling the subscription cancels
-   * the pending too. Use {@code asMono().timeout(..)} to wait without cancelling. The timer runs on
-   * {@code Schedulers.parallel()}.
+   * the pending too. {@link Duration#ZERO} looks once: the outcome if done, else the timeout at
+   * once. Use {@code asMono().timeout(..)} to wait without cancelling. The timer runs on {@code
+   * Schedulers.parallel()}.
    */
   default Mono<T> await(Duration timeout) {
     return await(timeout, reactor.core.scheduler.Schedulers.parallel());

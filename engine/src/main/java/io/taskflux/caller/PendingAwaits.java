@@ -43,19 +43,21 @@ final class PendingAwaits {
   }
 
   static <T> Mono<T> await(DefaultPending<T> pending, Duration timeout, Scheduler timer) {
+    if (timeout.isZero()) { // look once (DESIGN.md decision 1): no timer race with a done pending
+      return Mono.defer(
+          () -> pending.isDone() ? pending.asMono(false) : timedOut(pending, timeout));
+    }
     return pending
         .asMono(false)
-        .timeout(
-            timeout,
-            Mono.defer(
-                () -> {
-                  TimeoutException e =
-                      new TimeoutException("Timeout waiting for " + pending + " after " + timeout);
-                  pending.cancel(e.getMessage());
-                  return Mono.error(e);
-                }),
-            timer)
+        .timeout(timeout, Mono.defer(() -> timedOut(pending, timeout)), timer)
         .doOnCancel(() -> pending.cancel("The waiter was cancelled"));
+  }
+
+  private static <T> Mono<T> timedOut(DefaultPending<T> pending, Duration timeout) {
+    TimeoutException e =
+        new TimeoutException("Timeout waiting for " + pending + " after " + timeout);
+    pending.cancel(e.getMessage());
+    return Mono.error(e);
   }
 
   static <T> CompletableFuture<T> toFuture(DefaultPending<T> pending) {

@@ -264,6 +264,18 @@ class PendingTest {
   }
 
   @Test
+  void awaitWithZeroLooksOnce() {
+    StepVerifier.create(Pending.completed("v").await(Duration.ZERO))
+        .expectNext("v")
+        .verifyComplete();
+    Pending<String> open = Pending.create();
+    StepVerifier.create(open.await(Duration.ZERO))
+        .expectError(TimeoutException.class)
+        .verify(Duration.ofSeconds(5));
+    assertTrue(open.isCancelled());
+  }
+
+  @Test
   void aProtectedWaitTimesOutWithoutCancelling() {
     VirtualTimeScheduler vts = VirtualTimeScheduler.create();
     Pending<String> p = Pending.create();
