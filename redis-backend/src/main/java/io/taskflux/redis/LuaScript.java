@@ -41,7 +41,6 @@ enum LuaScript {
   RELEASE_LOCK("release_lock", 1);
 
   static final String DIR = "/io/taskflux/redis/lua/";
-  private static final Pattern INCLUDE = Pattern.compile("(?m)^-- @include (\\w+)\\s*$");
 
   private final String fileName;
   private final int keyCount;
@@ -87,7 +86,8 @@ enum LuaScript {
   }
 
   private static String expand(String text) {
-    Matcher m = INCLUDE.matcher(text);
+    // Not a static field: enum constants are built before the enum's other static fields.
+    Matcher m = Pattern.compile("(?m)^-- @include (\\w+)\\s*$").matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       m.appendReplacement(

@@ -111,6 +111,11 @@ public final class RedisBackend implements Backend {
             notifications,
             b.signalScheduler,
             closing.asMono());
+    // Open the shared and pub/sub connections in the background now, so the first operation and
+    // the first waiter do not pay for the handshakes. A failure here is forgotten: operations
+    // connect again and report it.
+    connections.commands().subscribe(c -> {}, e -> {});
+    connections.pubSub().subscribe(c -> {}, e -> {});
   }
 
   /**

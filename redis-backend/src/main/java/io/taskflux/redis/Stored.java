@@ -185,20 +185,29 @@ final class Stored {
     }
     Message m = serializer.decode(payload, id);
     try {
-      Message.Builder b = m.toBuilder();
-      if (retries != null) {
-        b.retries(Integer.parseInt(string(retries)));
-      }
-      if (readyAt != null) {
-        b.readyAt(Instant.ofEpochMilli(Long.parseLong(string(readyAt))));
-      }
-      if (updatedAt != null) {
-        b.updatedAt(Instant.ofEpochMilli(Long.parseLong(string(updatedAt))));
-      }
-      if (error != null) {
-        b.exceptionDetails(decodeError(error));
-      }
-      return b.build();
+      // The canonical constructor, not toBuilder(): a builder draws a random UUID, which may
+      // block on the entropy source, and this runs on Lettuce's I/O threads.
+      return new Message(
+          m.id(),
+          m.task(),
+          m.queue(),
+          m.arguments(),
+          m.metadata(),
+          m.priority(),
+          retries == null ? m.retries() : Integer.parseInt(string(retries)),
+          m.maxRetries(),
+          m.timeout(),
+          m.createdAt(),
+          updatedAt == null ? m.updatedAt() : Instant.ofEpochMilli(Long.parseLong(string(updatedAt))),
+          readyAt == null ? m.readyAt() : Instant.ofEpochMilli(Long.parseLong(string(readyAt))),
+          m.delay(),
+          m.resultTtl(),
+          m.progenitorId(),
+          m.previousMessageId(),
+          m.previousResult(),
+          m.callback(),
+          m.backoff(),
+          error == null ? m.exceptionDetails() : decodeError(error));
     } catch (RuntimeException e) {
       throw new UndecodablePayloadException(id, "its stored fields are invalid: " + e, e);
     }
