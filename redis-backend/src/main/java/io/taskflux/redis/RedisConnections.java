@@ -84,13 +84,20 @@ final class RedisConnections {
       this.cluster =
           new Lazy<>(
               () ->
-                  Mono.fromCompletionStage(() -> clusterClient.connectAsync(CODEC))
+                  // Lettuce's async connect needs the topology loaded first (its sync connect
+                  // loads it, blocking).
+                  Mono.fromCompletionStage(clusterClient::refreshPartitionsAsync)
+                      .then(Mono.fromCompletionStage(() -> clusterClient.connectAsync(CODEC)))
                       .onErrorMap(this::translate));
+      // The pub/sub connection needs the topology, which the command connection loads first.
       this.pubSub =
           new Lazy<>(
               () ->
-                  Mono.<StatefulRedisPubSubConnection<String, byte[]>>fromCompletionStage(
-                          () -> clusterClient.connectPubSubAsync(CODEC))
+                  cluster
+                      .get()
+                      .then(
+                          Mono.<StatefulRedisPubSubConnection<String, byte[]>>fromCompletionStage(
+                              () -> clusterClient.connectPubSubAsync(CODEC)))
                       .onErrorMap(this::translate));
     } else {
       this.clusterClient = null;
