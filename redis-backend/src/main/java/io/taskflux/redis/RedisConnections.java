@@ -17,6 +17,7 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -50,13 +51,25 @@ final class RedisConnections {
     this.address =
         seeds.stream().map(u -> u.getHost() + ":" + u.getPort()).collect(Collectors.joining(","));
     this.ownResources = b.resources == null;
-    this.resources = ownResources ? ClientResources.create() : b.resources;
+    // Reconnect attempts back off exponentially but never wait more than a second, so a backend
+    // is back within about a second of its server (Lettuce's default waits up to 30 s).
+    this.resources =
+        ownResources
+            ? ClientResources.builder()
+                .reconnectDelay(
+                    Delay.exponential(
+                        Duration.ofMillis(5), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build()
+            : b.resources;
     ClusterClientOptions.Builder options =
         ClusterClientOptions.builder()
             .autoReconnect(true)
             .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
             .socketOptions(
-                io.lettuce.core.SocketOptions.builder().connectTimeout(b.connectTimeout).build())
+                io.lettuce.core.SocketOptions.builder()
+                    .connectTimeout(b.connectTimeout)
+                    .tcpNoDelay(true)
+                    .build())
             .topologyRefreshOptions(
                 ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build());
     if (b.ssl != null) {

@@ -198,7 +198,9 @@ final class Stored {
           m.maxRetries(),
           m.timeout(),
           m.createdAt(),
-          updatedAt == null ? m.updatedAt() : Instant.ofEpochMilli(Long.parseLong(string(updatedAt))),
+          updatedAt == null
+              ? m.updatedAt()
+              : Instant.ofEpochMilli(Long.parseLong(string(updatedAt))),
           readyAt == null ? m.readyAt() : Instant.ofEpochMilli(Long.parseLong(string(readyAt))),
           m.delay(),
           m.resultTtl(),
