@@ -21,6 +21,8 @@ enum LuaScript {
   FIND("find", Keys.QUEUE_KEY_SUFFIXES.length),
   UPDATE("update", Keys.QUEUE_KEY_SUFFIXES.length),
   REMOVE("remove", Keys.QUEUE_KEY_SUFFIXES.length),
+  FIND_DEAD_LETTER("find_dead_letter", Keys.QUEUE_KEY_SUFFIXES.length),
+  DEAD_LETTER("dead_letter", Keys.QUEUE_KEY_SUFFIXES.length),
   CLAIM("claim", Keys.QUEUE_KEY_SUFFIXES.length),
   AWAIT_WORK("await_work", Keys.QUEUE_KEY_SUFFIXES.length),
   PROMOTE_DUE("promote_due", Keys.QUEUE_KEY_SUFFIXES.length),

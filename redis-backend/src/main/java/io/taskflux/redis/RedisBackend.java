@@ -261,6 +261,45 @@ public final class RedisBackend implements Backend {
                 .map(n -> n == 1L));
   }
 
+  @Override
+  public Mono<StoredMessage> findDeadLetter(MessageRef ref) {
+    Objects.requireNonNull(ref, "ref");
+    return guard(
+        () ->
+            scripts
+                .list(
+                    LuaScript.FIND_DEAD_LETTER,
+                    qk(ref.queue()),
+                    args(ref.queue(), clock.millis()).add(ref.id()))
+                .flatMap(
+                    list ->
+                        list.isEmpty()
+                            ? Mono.empty()
+                            : Mono.just(stored.storedMessage(ref, Stored.fields(list, 1), true))));
+  }
+
+  @Override
+  public Mono<Boolean> deadLetter(Message m, Retention retention) {
+    Objects.requireNonNull(m, "message");
+    Objects.requireNonNull(retention, "retention");
+    return guard(
+        () ->
+            scripts
+                .number(
+                    LuaScript.DEAD_LETTER,
+                    qk(m.queue()),
+                    args(m.queue(), clock.millis())
+                        .add(m.id())
+                        .add(m.task())
+                        .add(m.priority())
+                        .add(m.readyAt().toEpochMilli())
+                        .add(m.maxRetries())
+                        .add(m.retries())
+                        .add(Stored.ms(retention.deadLetter()))
+                        .add(stored.serializer().encode(m)))
+                .flatMap(n -> register(m.queue()).thenReturn(n == 1L)));
+  }
+
   // ---------------------------------------------------------------- work
 
   @Override
