@@ -174,7 +174,7 @@ class TaskEngineTest {
         (Integer ignored, Message m) ->
             Mono.just(
                 "got "
-                    + m.previousResult().asInt()
+                    + m.previousResult()
                     + " after "
                     + m.previousMessageId()
                     + " of "
@@ -197,8 +197,11 @@ class TaskEngineTest {
     assertEquals(25, first.result(WAIT).block(WAIT));
     assertEquals(
         "got 25 after " + first.id() + " of " + first.id(), second.result(WAIT).block(WAIT));
-    assertTrue(third.result(WAIT).block(WAIT).startsWith("got 0 after " + second.id()));
-    assertTrue(third.result(WAIT).block(WAIT).endsWith(" of " + first.id()));
+    // The third got the second's result (a string) and keeps the chain's first message as
+    // progenitor.
+    String last = third.result(WAIT).block(WAIT);
+    assertTrue(last.startsWith("got \"got 25 after "), last);
+    assertTrue(last.endsWith(" after " + second.id() + " of " + first.id()), last);
   }
 
   @Test
