@@ -42,6 +42,7 @@ final class Batcher {
   private boolean upstreamDone;
   private Throwable error;
   private boolean terminated;
+  private boolean started;
 
   Batcher(
       FluxSink<List<StoredResult>> sink,
@@ -70,7 +71,6 @@ final class Batcher {
   }
 
   void start(Flux<StoredResult> completions) {
-    sink.onRequest(n -> drain());
     sink.onDispose(
         () -> {
           upstream.dispose();
@@ -97,6 +97,12 @@ final class Batcher {
               }
               drain();
             }));
+    // Results already there arrived synchronously above: only now may a batch go out, so they
+    // leave together (up to max) rather than one by one.
+    synchronized (this) {
+      started = true;
+    }
+    sink.onRequest(n -> drain());
   }
 
   private void startTimer() {
@@ -133,7 +139,7 @@ final class Batcher {
     Throwable failure = null;
     boolean complete = false;
     synchronized (this) {
-      if (terminated || sink.isCancelled()) {
+      if (!started || terminated || sink.isCancelled()) {
         return false;
       }
       if (error != null) {
