@@ -145,6 +145,19 @@ public final class InMemoryBackend implements Backend {
     return atomically(now -> store.remove(ref));
   }
 
+  @Override
+  public Mono<StoredMessage> findDeadLetter(MessageRef ref) {
+    Objects.requireNonNull(ref, "ref");
+    return atomically(now -> store.findDeadLetter(ref));
+  }
+
+  @Override
+  public Mono<Boolean> deadLetter(Message message, Retention retention) {
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(retention, "retention");
+    return atomically(now -> store.deadLetter(message, retention, now));
+  }
+
   // ---------------------------------------------------------------- work
 
   @Override
@@ -488,6 +501,16 @@ public final class InMemoryBackend implements Backend {
     if (!problems.isEmpty()) {
       throw new IllegalStateException("in-memory backend invariants broken: " + problems);
     }
+  }
+
+  /** The store, for tests in this package that corrupt it on purpose. */
+  MemoryStore store() {
+    return store;
+  }
+
+  /** The records, for tests in this package. */
+  Records records() {
+    return records;
   }
 
   /** How many waiters are registered right now (for leak checks in tests). */

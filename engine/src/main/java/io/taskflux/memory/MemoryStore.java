@@ -62,6 +62,11 @@ final class MemoryStore {
     return queues.computeIfAbsent(name, QueueState::new);
   }
 
+  /** A queue's state, for tests that need to look inside. */
+  QueueState queueState(String name) {
+    return queues.get(name);
+  }
+
   private Entry entry(MessageRef ref) {
     QueueState q = queues.get(ref.queue());
     return q == null ? null : q.live.get(ref.id());
@@ -135,11 +140,7 @@ final class MemoryStore {
     if (e != null) {
       return new StoredMessage(ref, e.state, e.message, e.lease, e.expiresAt, null);
     }
-    QueueState q = queues.get(ref.queue());
-    DeadLetter d = q == null ? null : q.dead.get(ref.id());
-    return d == null
-        ? null
-        : new StoredMessage(ref, MessageState.DEAD_LETTER, d.message, null, d.expiresAt, null);
+    return findDeadLetter(ref);
   }
 
   boolean update(Message m) {
@@ -164,6 +165,20 @@ final class MemoryStore {
     }
     removeLive(queues.get(ref.queue()), e);
     return true;
+  }
+
+  StoredMessage findDeadLetter(MessageRef ref) {
+    QueueState q = queues.get(ref.queue());
+    DeadLetter d = q == null ? null : q.dead.get(ref.id());
+    return d == null
+        ? null
+        : new StoredMessage(ref, MessageState.DEAD_LETTER, d.message, null, d.expiresAt, null);
+  }
+
+  boolean deadLetter(Message m, Retention retention, Instant now) {
+    boolean removed = remove(m.ref());
+    addDead(m, retention.deadLetter(), now);
+    return removed;
   }
 
   // ------------------------------------------------------------------ work

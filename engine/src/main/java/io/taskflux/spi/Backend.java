@@ -107,6 +107,24 @@ public interface Backend {
    */
   Mono<Boolean> remove(MessageRef ref);
 
+  /**
+   * Looks up only the dead letter of a message, whether or not a live message with the same ref
+   * exists (the seed's {@code in_dlq}).
+   *
+   * @return the dead letter, or empty
+   */
+  Mono<StoredMessage> findDeadLetter(MessageRef ref);
+
+  /**
+   * Dead-letters a message without a lease (the seed's {@code Broker.fail}): in one step, removes
+   * the live message with {@code message}'s ref, if any, in any state (a lease on it is lost), and
+   * keeps {@code message} as its dead letter for the dead-letter TTL of {@code retention} (none
+   * when zero), replacing an older one. Statuses are not touched. Safe to repeat.
+   *
+   * @return {@code true} if a live message was removed
+   */
+  Mono<Boolean> deadLetter(io.taskflux.task.Message message, Retention retention);
+
   // ---------------------------------------------------------------- work
 
   /**
@@ -236,11 +254,12 @@ public interface Backend {
   Mono<Boolean> deleteStatus(MessageRef ref);
 
   /**
-   * Watches a status: emits the current one first (if any), then every later write, in write order,
-   * as soon as it is written. No write after subscription is missed; one written while the
-   * subscription starts may be emitted twice in a row (use {@code distinctUntilChanged()}). Never
-   * completes by itself; cancel it (for example after a terminal status). Buffers for slow
-   * subscribers (statuses per task are few).
+   * Watches a status: once the watch is established, emits the current status (if any), then every
+   * later write, in write order, as soon as it is written. A write racing with the establishment
+   * may be folded into the current status or seen twice in a row (use {@code
+   * distinctUntilChanged()}); after the first emission no write is missed. Never completes by
+   * itself; cancel it (for example after a terminal status). Buffers for slow subscribers (statuses
+   * per task are few).
    */
   Flux<StatusUpdate> watchStatus(MessageRef ref);
 

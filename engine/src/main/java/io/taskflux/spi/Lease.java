@@ -6,9 +6,10 @@ import java.util.Objects;
 
 /**
  * The right of one owner to run one claimed message until {@code expiresAt}. Operations that settle
- * a claimed message take its lease and apply only while that very lease still holds: once it
- * expired and the message was given back (or to someone else), was revoked or was settled, the
- * lease is lost and those operations change nothing.
+ * a claimed message take its lease and apply only while that very lease still holds: while the
+ * backend clock is before {@code expiresAt} and the message was not settled, revoked, removed or
+ * taken back. Past {@code expiresAt} a lease is lost even before {@link Backend#requeueExpired}
+ * takes the message back; extend it in time with {@link Backend#extendLease}.
  *
  * @param ref the claimed message
  * @param owner who claimed it (a worker id)

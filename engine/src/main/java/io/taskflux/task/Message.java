@@ -1,13 +1,13 @@
 package io.taskflux.task;
 
 import io.taskflux.backoff.BackoffSettings;
+import io.taskflux.internal.Ids;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.annotation.JsonSerialize;
@@ -26,7 +26,7 @@ import tools.jackson.databind.node.NullNode;
  * durations milliseconds, null components are omitted. Any Jackson 3 mapper reads and writes it
  * that way (the format does not depend on the mapper's settings).
  *
- * @param id unique within its queue; a random UUID by default
+ * @param id unique within its queue; a random UUID by default (generated without blocking)
  * @param task the registered task name
  * @param queue the queue it waits in
  * @param arguments the task's input as JSON; {@code null} JSON when none
@@ -216,7 +216,7 @@ public record Message(
 
   /** A copy with a new random id (the seed's {@code duplicate()}). */
   public Message withNewId() {
-    return toBuilder().id(UUID.randomUUID().toString()).build();
+    return toBuilder().id(Ids.randomUuid()).build();
   }
 
   static void requireName(String value, String name) {
@@ -240,7 +240,7 @@ public record Message(
    * = createdAt + delay}, the default exponential backoff.
    */
   public static final class Builder {
-    private String id = UUID.randomUUID().toString();
+    private String id;
     private String task;
     private String queue = DEFAULT_QUEUE;
     private JsonNode arguments;
@@ -417,7 +417,7 @@ public record Message(
       }
       Duration d = delay == null ? Duration.ZERO : delay;
       return new Message(
-          id,
+          id == null ? Ids.randomUuid() : id,
           task,
           queue,
           arguments,
