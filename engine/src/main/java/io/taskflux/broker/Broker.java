@@ -17,7 +17,7 @@ import reactor.core.publisher.Mono;
  *
  * <ul>
  *   <li><b>By message</b> ({@link MessageRef}), as the seed does them, whoever holds the message:
- *       {@link #submit}, {@link #ack}/{@link #remove}, {@link #fail(MessageRef, ExceptionDetails)},
+ *       {@link #submit}, {@link #ack}/{@link #remove}, {@link #fail(Message, ExceptionDetails)},
  *       {@link #retry(MessageRef)}, {@link #exists}, {@link #inDlq}, {@link #syncFromBackend},
  *       {@link #syncToBackend}. They act on a running message too (its attempt loses its lease).
  *   <li><b>By delivery</b> (a claimed message and its lease, from a {@link Consumer}): {@link
@@ -67,7 +67,7 @@ public interface Broker {
   /** Whether a live message (waiting or running) has this ref. */
   Mono<Boolean> exists(MessageRef ref);
 
-  /** Whether the message is in the dead-letter queue. */
+  /** Whether the message is in the dead-letter queue (whether or not a live one exists too). */
   Mono<Boolean> inDlq(MessageRef ref);
 
   /**
@@ -87,22 +87,20 @@ public interface Broker {
    */
   Mono<Boolean> remove(MessageRef ref);
 
-  /** {@link #fail(MessageRef, ExceptionDetails)} with the message's own exception details. */
-  Mono<Boolean> fail(MessageRef ref);
+  /** {@link #fail(Message, ExceptionDetails)} with the message's own exception details. */
+  Mono<Boolean> fail(Message message);
 
   /**
-   * Ends a live message for good: it leaves its queue, is kept as a dead letter for the broker's
-   * dead-letter TTL (none when zero) with {@code error}, and its status becomes {@code FAILED}. A
-   * running attempt loses its lease. Safe to call twice.
+   * Ends a message for good, as the seed does: the live message with its ref, if any, leaves its
+   * queue whatever its state (a running attempt loses its lease), and {@code message} (with {@code
+   * error} as its exception details) is kept as its dead letter for the broker's dead-letter TTL
+   * (none when zero), replacing an older one — also when no live message was there. If a live
+   * message was removed, its status then becomes {@code FAILED} with {@code error} (a second write,
+   * so a finished task's status is never overwritten). Safe to call twice.
    *
-   * <p>The backend can only dead-letter a <i>waiting</i> message by revoking it, so such a message
-   * also carries a revocation mark (it will never start: that is true of a failed message anyway).
-   *
-   * @return {@code true} if a live message was failed now; {@code false} if there was none (already
-   *     failed, removed, finished or never submitted: the backend cannot dead-letter a message it
-   *     does not hold)
+   * @return {@code true} if a live message was removed
    */
-  Mono<Boolean> fail(MessageRef ref, ExceptionDetails error);
+  Mono<Boolean> fail(Message message, ExceptionDetails error);
 
   /**
    * Fails a claimed message while its lease holds (the worker's path): dead letter, {@code FAILED}.

@@ -12,12 +12,13 @@ import io.taskflux.spi.FailRequest;
 import io.taskflux.spi.MessageState;
 import io.taskflux.spi.Retention;
 import io.taskflux.spi.RetryRequest;
-import io.taskflux.spi.RevokeRequest;
 import io.taskflux.spi.SettleResult;
 import io.taskflux.spi.StoredMessage;
 import io.taskflux.task.ExceptionDetails;
 import io.taskflux.task.Message;
 import io.taskflux.task.MessageRef;
+import io.taskflux.task.StatusUpdate;
+import io.taskflux.task.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -34,9 +35,6 @@ final class DefaultBroker implements Broker {
 
   /** How often a by-message operation re-reads a message whose state keeps changing under it. */
   private static final int MAX_ATTEMPTS = 8;
-
-  /** The type recorded by {@link #fail(MessageRef)} for a message without exception details. */
-  static final String FAILED_BY_BROKER = "io.taskflux.broker.FailedByBroker";
 
   /** The type recorded by {@link #retry(MessageRef)} for a running message without details. */
   static final String RETRIED_BY_BROKER = "io.taskflux.broker.RetriedByBroker";
@@ -76,7 +74,7 @@ final class DefaultBroker implements Broker {
   @Override
   public Mono<Boolean> inDlq(MessageRef ref) {
     Objects.requireNonNull(ref, "ref");
-    return backend.find(ref).map(s -> s.state() == MessageState.DEAD_LETTER).defaultIfEmpty(false);
+    return backend.findDeadLetter(ref).hasElement();
   }
 
   @Override
@@ -86,48 +84,33 @@ final class DefaultBroker implements Broker {
   }
 
   @Override
-  public Mono<Boolean> fail(MessageRef ref) {
-    Objects.requireNonNull(ref, "ref");
-    return Mono.defer(() -> failLive(ref, null, 1));
+  public Mono<Boolean> fail(Message message) {
+    Objects.requireNonNull(message, "message");
+    return deadLetter(message, message.exceptionDetails());
   }
 
   @Override
-  public Mono<Boolean> fail(MessageRef ref, ExceptionDetails error) {
-    Objects.requireNonNull(ref, "ref");
+  public Mono<Boolean> fail(Message message, ExceptionDetails error) {
+    Objects.requireNonNull(message, "message");
     Objects.requireNonNull(error, "error");
-    return Mono.defer(() -> failLive(ref, error, 1));
+    return deadLetter(message.withExceptionDetails(error), error);
   }
 
-  private Mono<Boolean> failLive(MessageRef ref, ExceptionDetails given, int attempt) {
+  private Mono<Boolean> deadLetter(Message dead, ExceptionDetails error) {
     return backend
-        .find(ref)
+        .deadLetter(dead, retention)
         .flatMap(
-            stored -> {
-              ExceptionDetails error = given != null ? given : detailsOf(stored, FAILED_BY_BROKER);
-              return switch (stored.state()) {
-                case DEAD_LETTER -> Mono.just(false);
-                case LEASED ->
-                    backend
-                        .fail(new FailRequest(stored.lease(), error, retention))
-                        .flatMap(
-                            r ->
-                                r == SettleResult.LEASE_LOST
-                                    ? again(ref, attempt, () -> failLive(ref, given, attempt + 1))
-                                    : Mono.just(r == SettleResult.APPLIED));
-                case READY, DELAYED ->
-                    backend
-                        .revoke(new RevokeRequest(ref, true, error, retention))
-                        .flatMap(
-                            r ->
-                                switch (r) {
-                                  case REVOKED, REVOKED_RUNNING -> Mono.just(true);
-                                  case SKIPPED_RUNNING ->
-                                      again(ref, attempt, () -> failLive(ref, given, attempt + 1));
-                                  case ALREADY_FINISHED, NOT_FOUND -> Mono.just(false);
-                                });
-              };
-            })
-        .defaultIfEmpty(false);
+            removed ->
+                removed
+                    ? Mono.defer(
+                            () ->
+                                backend.setStatus(
+                                    dead.ref(),
+                                    new StatusUpdate(
+                                        TaskStatus.FAILED, backend.clock().instant(), error),
+                                    retention.status()))
+                        .thenReturn(true)
+                    : Mono.just(false));
   }
 
   @Override

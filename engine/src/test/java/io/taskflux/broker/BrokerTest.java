@@ -113,13 +113,16 @@ class BrokerTest extends InMemoryServiceTest {
   void failMovesAWaitingMessageToTheDlqForItsTtl() {
     Broker b = Broker.create(backend, Retention.defaults().withDeadLetter(Duration.ofHours(1)));
     b.submit(msg).block(SOON);
-    StepVerifier.create(b.fail(msg.ref(), BOOM)).expectNext(true).verifyComplete();
+    StepVerifier.create(b.fail(msg, BOOM)).expectNext(true).verifyComplete();
     StepVerifier.create(b.exists(msg.ref())).expectNext(false).verifyComplete();
     StepVerifier.create(b.inDlq(msg.ref())).expectNext(true).verifyComplete();
     assertEquals(BOOM, stored(msg.ref()).message().exceptionDetails());
     assertEquals(TaskStatus.FAILED, status(msg.ref()));
+    assertEquals(BOOM, backend.getStatus(msg.ref()).block(SOON).error());
+    StepVerifier.create(backend.isRevoked(msg.ref())).expectNext(false).verifyComplete();
     // Calling it twice is safe.
-    StepVerifier.create(b.fail(msg.ref(), BOOM)).expectNext(false).verifyComplete();
+    StepVerifier.create(b.fail(msg, BOOM)).expectNext(false).verifyComplete();
+    StepVerifier.create(b.inDlq(msg.ref())).expectNext(true).verifyComplete();
     advance(Duration.ofHours(1));
     StepVerifier.create(b.inDlq(msg.ref())).expectNext(false).verifyComplete();
   }
@@ -128,11 +131,9 @@ class BrokerTest extends InMemoryServiceTest {
   void failOfARunningMessageTakesItsLease() {
     broker.submit(msg).block(SOON);
     Delivery d = claim();
-    StepVerifier.create(broker.fail(msg.ref())).expectNext(true).verifyComplete();
+    StepVerifier.create(broker.fail(msg)).expectNext(true).verifyComplete();
     StepVerifier.create(broker.inDlq(msg.ref())).expectNext(true).verifyComplete();
-    assertEquals(
-        DefaultBroker.FAILED_BY_BROKER, stored(msg.ref()).message().exceptionDetails().type());
-    StepVerifier.create(backend.isRevoked(msg.ref())).expectNext(false).verifyComplete();
+    assertEquals(TaskStatus.FAILED, status(msg.ref()));
     StepVerifier.create(broker.retry(d, BOOM)).expectNext(SettleResult.LEASE_LOST).verifyComplete();
   }
 
@@ -140,15 +141,25 @@ class BrokerTest extends InMemoryServiceTest {
   void failWithAZeroDlqTtlKeepsNothing() {
     Broker noDlq = Broker.create(backend, Retention.defaults().withDeadLetter(Duration.ZERO));
     noDlq.submit(msg).block(SOON);
-    StepVerifier.create(noDlq.fail(msg.ref(), BOOM)).expectNext(true).verifyComplete();
+    StepVerifier.create(noDlq.fail(msg, BOOM)).expectNext(true).verifyComplete();
     StepVerifier.create(noDlq.exists(msg.ref())).expectNext(false).verifyComplete();
     StepVerifier.create(noDlq.inDlq(msg.ref())).expectNext(false).verifyComplete();
   }
 
   @Test
-  void failOfAMissingMessageChangesNothing() {
-    StepVerifier.create(broker.fail(msg.ref(), BOOM)).expectNext(false).verifyComplete();
-    StepVerifier.create(broker.inDlq(msg.ref())).expectNext(false).verifyComplete();
+  void failOfAMessageNoLongerLiveStillKeepsItsDeadLetterButNotItsStatus() {
+    // As the seed: fail = ack, then write the DLQ entry from the message given.
+    broker.submit(msg).block(SOON);
+    backend
+        .setStatus(
+            msg.ref(),
+            io.taskflux.task.StatusUpdate.of(TaskStatus.SUCCEEDED, START),
+            Duration.ofHours(1))
+        .block(SOON);
+    broker.ack(msg.ref()).block(SOON);
+    StepVerifier.create(broker.fail(msg, BOOM)).expectNext(false).verifyComplete();
+    StepVerifier.create(broker.inDlq(msg.ref())).expectNext(true).verifyComplete();
+    assertEquals(TaskStatus.SUCCEEDED, status(msg.ref()), "a finished status is never overwritten");
   }
 
   @Test
@@ -164,10 +175,8 @@ class BrokerTest extends InMemoryServiceTest {
   void retryOfAMissingMessageIsNotFound() {
     StepVerifier.create(broker.retry(msg.ref())).expectError(NotFoundException.class).verify(SOON);
     broker.submit(msg).block(SOON);
-    broker.fail(msg.ref(), BOOM).block(SOON);
-    StepVerifier.create(broker.retry(msg.ref()))
-        .expectError(NotFoundException.class)
-        .verify(SOON);
+    broker.fail(msg, BOOM).block(SOON);
+    StepVerifier.create(broker.retry(msg.ref())).expectError(NotFoundException.class).verify(SOON);
   }
 
   @Test
@@ -184,9 +193,9 @@ class BrokerTest extends InMemoryServiceTest {
             })
         .verifyComplete();
     StoredMessage s = stored(msg.ref());
-    assertEquals(MessageState.DELAYED, s.state());
     assertEquals(1, s.message().retries());
     assertEquals(START.plus(Duration.ofDays(7)), s.expiresAt());
+    assertEquals(START.plus(Duration.ofMinutes(11)), s.message().readyAt());
   }
 
   @Test
@@ -221,7 +230,7 @@ class BrokerTest extends InMemoryServiceTest {
         .verify(SOON);
     broker.submit(msg).block(SOON);
     StepVerifier.create(broker.syncFromBackend(msg.ref())).expectNext(msg).verifyComplete();
-    broker.fail(msg.ref(), BOOM).block(SOON);
+    broker.fail(msg, BOOM).block(SOON);
     StepVerifier.create(broker.syncFromBackend(msg.ref()).map(Message::exceptionDetails))
         .expectNext(BOOM)
         .verifyComplete();
@@ -238,7 +247,7 @@ class BrokerTest extends InMemoryServiceTest {
     assertEquals(7, stored(msg.ref()).message().priority());
     assertEquals(START.plus(Duration.ofHours(2)), stored(msg.ref()).expiresAt());
 
-    broker.fail(msg.ref(), BOOM).block(SOON);
+    broker.fail(msg, BOOM).block(SOON);
     broker.syncToBackend(msg.withPriority(3)).block(SOON);
     assertEquals(MessageState.DEAD_LETTER, stored(msg.ref()).state());
     assertEquals(3, stored(msg.ref()).message().priority());
