@@ -4,6 +4,8 @@ import io.taskflux.spi.Backend;
 import io.taskflux.spi.ClaimRequest;
 import io.taskflux.spi.Delivery;
 import io.taskflux.spi.ReapRequest;
+import io.taskflux.time.Timers;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +31,9 @@ import reactor.core.publisher.Mono;
  */
 final class ClaimLoop {
 
+  /** The longest timer wait of the task-filter fallback (see {@link #waitForWork()}). */
+  static final Duration MAX_FALLBACK = Duration.ofSeconds(1);
+
   private final Backend backend;
   private final ConsumerOptions options;
   private final FluxSink<Delivery> sink;
@@ -38,6 +43,10 @@ final class ClaimLoop {
   private final Disposable.Swap inFlight = Disposables.swap();
   private volatile boolean busy;
   private volatile Instant nextReap;
+  // Fallback state for awaitWork's lack of task filters; see wait().
+  private volatile boolean afterWait;
+  private volatile boolean lastWaitWasTimer;
+  private volatile int emptyWakes;
 
   ClaimLoop(Backend backend, ConsumerOptions options, FluxSink<Delivery> sink) {
     this.backend = backend;
@@ -87,6 +96,12 @@ final class ClaimLoop {
     call(
         reapFirst.then(backend.claim(request)),
         deliveries -> {
+          if (!deliveries.isEmpty()) {
+            emptyWakes = 0;
+          } else if (afterWait) {
+            emptyWakes++;
+          }
+          afterWait = false;
           for (Delivery d : deliveries) {
             sink.next(d);
           }
@@ -105,11 +120,42 @@ final class ClaimLoop {
         backend.requeueExpired(reap),
         reaped -> {
           if (reaped.requeued().isEmpty()) {
-            call(backend.awaitWork(queues, options.maxIdleWait()), nothing -> stepDone());
+            waitForWork();
           } else {
             stepDone();
           }
         });
+  }
+
+  /**
+   * Waits with {@link Backend#awaitWork}, which knows queues but not task filters: a ready message
+   * of a task this consumer does not take makes it return at once, every time. So after two wakes
+   * in a row that brought nothing claimable, every other wait is a timer instead (10 ms, doubling
+   * up to {@link #MAX_FALLBACK}), and the first successful claim ends the fallback. Without task
+   * filters this only happens when other consumers win the same work twice in a row.
+   */
+  private void waitForWork() {
+    Mono<?> wait;
+    if (emptyWakes >= 2 && !lastWaitWasTimer) {
+      lastWaitWasTimer = true;
+      wait = Timers.after(backend.clock(), fallbackDelay(emptyWakes));
+    } else {
+      lastWaitWasTimer = false;
+      wait = backend.awaitWork(queues, options.maxIdleWait());
+    }
+    call(
+        wait,
+        nothing -> {
+          afterWait = true;
+          stepDone();
+        });
+  }
+
+  private Duration fallbackDelay(int wakes) {
+    Duration cap =
+        options.maxIdleWait().compareTo(MAX_FALLBACK) < 0 ? options.maxIdleWait() : MAX_FALLBACK;
+    long millis = 10L << Math.min(wakes - 2, 16);
+    return millis >= cap.toMillis() ? cap : Duration.ofMillis(millis);
   }
 
   /** Subscribes to one backend call, registered for cancellation before it can complete. */

@@ -20,6 +20,11 @@ import reactor.core.publisher.Flux;
  * an enqueue, a due delayed message or an expiring lease, never by polling. While busy it also
  * reaps once per lease period, so a dead worker's message is not starved by a full queue.
  *
+ * <p><b>Task filters</b> have one limit: the backend's wait knows queues, not tasks, so while a
+ * queue holds ready messages of tasks this consumer does not take, the wait returns at once. The
+ * consumer then alternates it with a short timer (10 ms, doubling up to one second) instead of
+ * spinning, until it claims something again: new work of its own tasks may wait up to that timer.
+ *
  * <p><b>Deliveries</b> carry a lease for {@link ConsumerOptions#owner()}: settle each with the
  * backend or the {@link Broker} (and extend it while running) before it expires, or it is
  * redelivered with one retry counted. A delivery whose payload cannot be decoded carries an error
