@@ -27,7 +27,9 @@ import reactor.core.publisher.Mono;
  * runs the check, so synchronous backends trampoline instead of recursing. Claims never ask for
  * more than the demand outstanding when they start, and only the loop emits, so emissions never
  * exceed demand. The in-flight call is kept in {@code inFlight}, which cancellation disposes (an
- * idle wait unregisters from the backend).
+ * idle wait unregisters from the backend). {@code afterWait}, {@code emptyWakes} and {@code
+ * lastWaitWasTimer} drive the fallback of {@link #waitForWork()}; like {@code nextReap} they are
+ * only touched by the one step in flight.
  */
 final class ClaimLoop {
 

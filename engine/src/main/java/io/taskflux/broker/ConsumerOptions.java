@@ -1,6 +1,7 @@
 package io.taskflux.broker;
 
 import io.taskflux.internal.Checks;
+import io.taskflux.internal.Ids;
 import io.taskflux.spi.QueueSelector;
 import io.taskflux.spi.Retention;
 import java.time.Duration;
@@ -9,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * What a {@link Consumer} takes from where, and how. Immutable; change with the {@code with*}
@@ -84,7 +84,7 @@ public record ConsumerOptions(
   public static ConsumerOptions of(List<QueueSelector> subset) {
     return new ConsumerOptions(
         subset,
-        "consumer-" + UUID.randomUUID(),
+        "consumer-" + Ids.randomUuid(),
         DEFAULT_LEASE,
         DEFAULT_MAX_BATCH,
         DEFAULT_MAX_IDLE_WAIT,

@@ -22,6 +22,7 @@ import io.taskflux.task.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 
 /**
@@ -218,8 +219,7 @@ final class DefaultBroker implements Broker {
     return ExceptionDetails.of(fallbackType, "by Broker, without exception details");
   }
 
-  private static <T> Mono<T> again(
-      MessageRef ref, int attempt, java.util.function.Supplier<Mono<T>> next) {
+  private static <T> Mono<T> again(MessageRef ref, int attempt, Supplier<Mono<T>> next) {
     if (attempt >= MAX_ATTEMPTS) {
       return Mono.error(
           new TaskfluxException(

@@ -217,16 +217,17 @@ class AsyncResultPoolTest extends InMemoryServiceTest {
   @Test
   void localExpiredEntriesAreDroppedBeforeALiveOneIsEvicted() {
     AsyncResultPool pool = local(2, Duration.ofSeconds(10));
-    long k1 = pool.prepare().block(SOON);
-    advance(Duration.ofSeconds(5));
-    long k2 = pool.prepare().block(SOON);
-    pool.set(k2, bytes("two")).block(SOON);
-    advance(Duration.ofSeconds(5)); // k1 is now expired, k2 is 5 s old
+    long oldest = pool.prepare().block(SOON);
+    advance(Duration.ofSeconds(1));
+    long expiring = pool.prepare().block(SOON);
+    advance(Duration.ofSeconds(8));
+    pool.set(oldest, bytes("kept")).block(SOON); // its age restarts at 9 s
+    advance(Duration.ofSeconds(2)); // 11 s: "expiring" is expired, "oldest" is 2 s old
     pool.prepare().block(SOON);
-    StepVerifier.create(pool.get(k2, Duration.ZERO).map(AsyncResultPoolTest::string))
-        .expectNext("two")
+    StepVerifier.create(pool.get(oldest, Duration.ZERO).map(AsyncResultPoolTest::string))
+        .expectNext("kept")
         .verifyComplete();
-    StepVerifier.create(pool.get(k1, Duration.ZERO))
+    StepVerifier.create(pool.get(expiring, Duration.ZERO))
         .expectError(NotFoundException.class)
         .verify(SOON);
   }
