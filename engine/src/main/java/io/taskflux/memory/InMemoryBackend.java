@@ -136,7 +136,7 @@ public final class InMemoryBackend implements Backend {
   @Override
   public Mono<Boolean> update(Message message) {
     Objects.requireNonNull(message, "message");
-    return atomically(now -> store.update(message));
+    return atomically(now -> store.update(message, now));
   }
 
   @Override

@@ -143,10 +143,23 @@ final class MemoryStore {
     return findDeadLetter(ref);
   }
 
-  boolean update(Message m) {
+  boolean update(Message m, Instant now) {
     Entry e = entry(m.ref());
     if (e != null) {
-      queue(m.queue()).resort(e, () -> e.message = m);
+      QueueState q = queue(m.queue());
+      boolean waiting = e.state == MessageState.READY || e.state == MessageState.DELAYED;
+      if (waiting && !(e.state == MessageState.READY && m.isReady(now))) {
+        // Its readiness may have changed: re-place it by the new readyAt (a new FIFO position,
+        // as a message that becomes ready anew), and wake idle consumers, whose next due time
+        // may be earlier now.
+        q.unplace(e);
+        e.message = m;
+        q.place(e, now);
+        watchers.workArrived(q.name);
+      } else {
+        // Still ready (or leased): only the priority order changes; the FIFO position stays.
+        q.resort(e, () -> e.message = m);
+      }
       return true;
     }
     QueueState q = queues.get(m.queue());

@@ -47,18 +47,21 @@ class BrokerTest extends InMemoryServiceTest {
   }
 
   private Delivery claim() {
-    List<Delivery> got =
-        backend
-            .claim(
-                new ClaimRequest(
-                    List.of(QueueSelector.of("q")),
-                    1,
-                    "worker",
-                    Duration.ofMinutes(1),
-                    Retention.defaults()))
-            .block(SOON);
+    List<Delivery> got = claimAll();
     assertEquals(1, got.size());
     return got.get(0);
+  }
+
+  private List<Delivery> claimAll() {
+    return backend
+        .claim(
+            new ClaimRequest(
+                List.of(QueueSelector.of("q")),
+                1,
+                "worker",
+                Duration.ofMinutes(1),
+                Retention.defaults()))
+        .block(SOON);
   }
 
   @Test
@@ -196,6 +199,11 @@ class BrokerTest extends InMemoryServiceTest {
     assertEquals(1, s.message().retries());
     assertEquals(START.plus(Duration.ofDays(7)), s.expiresAt());
     assertEquals(START.plus(Duration.ofMinutes(11)), s.message().readyAt());
+    // The retried message waits for its backoff: not claimable before readyAt, claimable at it.
+    assertEquals(MessageState.DELAYED, s.state());
+    assertEquals(List.of(), claimAll());
+    advance(Duration.ofSeconds(60));
+    assertEquals(1, claim().message().retries());
   }
 
   @Test

@@ -98,6 +98,17 @@ public abstract class BackendContractTest extends BackendContractSupport {
   }
 
   @Test
+  void updateToALaterReadyAtMakesAReadyMessageWaitAndAnEarlierOneMakesItReady() {
+    Message m = message("a", 0);
+    enqueue(m);
+    backend.update(m.withReadyAt(time.now().plusSeconds(30))).block(SOON);
+    assertEquals(MessageState.DELAYED, find(m.ref()).state());
+    assertTrue(claim("w", 10, "a").isEmpty(), "not claimable before its new readyAt");
+    backend.update(m.withReadyAt(time.now())).block(SOON);
+    assertEquals(List.of(m.id()), ids(claim("w", 10, "a")));
+  }
+
+  @Test
   void deadLetterMovesAMessageWithoutALeaseAndFindDeadLetterSeesOnlyTheDlq() {
     Message m = message("a", 0);
     enqueue(m);
