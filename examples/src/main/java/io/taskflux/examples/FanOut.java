@@ -66,17 +66,18 @@ public final class FanOut {
               .block();
       out.println("submitted " + handles.size() + " tasks");
 
-      // Completion order: the consumer asks for DEMAND results at a time and processes each one
-      // before asking for more, so no more than DEMAND results wait in memory for it.
+      // Completion order: limitRate asks the result stream for DEMAND results at a time and asks
+      // for more only as they are consumed, so at most DEMAND results are ever requested but not
+      // yet consumed (the counters above limitRate measure exactly that).
       AtomicLong requested = new AtomicLong();
       AtomicLong maxOutstanding = new AtomicLong();
       AtomicLong failures = new AtomicLong();
       long sum =
           engine
               .results(handles)
-              .limitRate(DEMAND)
               .doOnRequest(n -> maxOutstanding.accumulateAndGet(requested.addAndGet(n), Math::max))
               .doOnNext(r -> requested.decrementAndGet())
+              .limitRate(DEMAND)
               .doOnNext(
                   r -> {
                     if (!r.isSuccess()) {
