@@ -60,6 +60,10 @@ final class CallTask<T> implements Runnable, DefaultPending.Canceller {
     this.pending = new DefaultPending<>(this);
   }
 
+  DefaultCaller caller() {
+    return caller;
+  }
+
   /** The group that was current when the call was made (its members join it), or null. */
   DefaultPendingGroup group() {
     return group;

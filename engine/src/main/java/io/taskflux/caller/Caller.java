@@ -101,6 +101,11 @@ public interface Caller {
    */
   <T> Flux<Pending<T>> asCompleted(Collection<? extends Pending<T>> items);
 
+  /** {@link #asCompleted(Publisher, int, boolean)} with at most 10 unfinished, cancelling them. */
+  default <T> Flux<Pending<T>> asCompleted(Publisher<? extends Pending<T>> items) {
+    return asCompleted(items, 10, true);
+  }
+
   /**
    * Emits each item when it is done, in completion order; a failed or cancelled item is emitted
    * like any other. {@code items} is requested lazily, so at most {@code maxConcurrent} of them are

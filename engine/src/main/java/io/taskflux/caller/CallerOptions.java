@@ -17,9 +17,9 @@ import reactor.core.scheduler.Schedulers;
  *     with {@link CallerRejectedException} (default 100 000)
  * @param idleWorkerShutdown how long an idle worker thread lives; {@link Duration#ZERO} keeps them
  *     (default 60 s)
- * @param scheduler the Reactor scheduler that runs the caller's serial queue ({@code callSoon},
- *     {@code callLater}, {@code callDirect}, {@code queueCall}); calls on it must not block
- *     (default {@link Schedulers#parallel()})
+ * @param scheduler the Reactor scheduler one of whose workers runs the caller's serial queue
+ *     ({@code callSoon}, {@code callLater}, {@code callDirect}, {@code queueCall}); calls on it
+ *     must not block (default {@link Schedulers#parallel()})
  */
 public record CallerOptions(
     String name,

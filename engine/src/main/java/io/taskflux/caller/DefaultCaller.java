@@ -18,9 +18,10 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * The caller. What it tracks for {@link #stop()}: calls waiting on the serial queue are in {@link
- * SerialExecutor}'s queue; timer and worker calls are in {@code live} until they end; keyed queues
- * in {@code queues}; children in {@code children}. A call that starts after a stop is cancelled by
- * {@link CallTask#run()}, which closes the race between a submit and a stop.
+ * SerialExecutor}'s queue; worker calls in {@link WorkerPool}'s queue or on a worker; timer calls
+ * are in {@code live} until they end; keyed queues in {@code queues}; children in {@code children}.
+ * A call that starts after a stop is cancelled by {@link CallTask#run()}, which closes the race
+ * between a submit and a stop.
  */
 final class DefaultCaller implements Caller {
 
@@ -129,10 +130,8 @@ final class DefaultCaller implements Caller {
 
   <T> Pending<T> toThread(Callable<? extends T> call, DefaultPendingGroup group) {
     Objects.requireNonNull(call, "call");
-    CallTask<T> task = new CallTask<>(this, call, true, live, group);
-    live.add(task);
+    CallTask<T> task = new CallTask<>(this, call, true, null, group);
     if (admit(task) && !pool.offer(task)) {
-      live.remove(task);
       task.pending.fail(
           new CallerRejectedException(
               "Caller '"
@@ -266,7 +265,9 @@ final class DefaultCaller implements Caller {
     stopped = true;
     children.values().forEach(DefaultCaller::stop);
     serial.drainCancelled(CallTask.STOPPED);
+    serial.dispose();
     live.forEach(task -> task.pending.cancel(CallTask.STOPPED));
+    pool.cancelCallsOf(this, CallTask.STOPPED);
     queues.keySet().forEach(this::queueClose);
     if (parent == null) {
       pool.shutdown();

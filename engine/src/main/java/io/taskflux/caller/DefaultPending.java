@@ -7,8 +7,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
@@ -324,26 +322,36 @@ final class DefaultPending<T> implements Pending<T> {
     }
   }
 
-  // ---- awaiting --------------------------------------------------------------------------
+  // ---- awaiting (the plumbing is in PendingAwaits) ---------------------------------------
 
   @Override
   public Mono<T> asMono(boolean cancelOnDispose) {
-    return Mono.create(
-        sink -> {
-          Consumer<Pending<T>> cb = p -> deliver(sink);
-          onDone(cb);
-          sink.onCancel(
-              () -> {
-                removeDoneCallback(cb);
-                if (cancelOnDispose) {
-                  cancel("The subscriber was cancelled");
-                }
-              });
-        });
+    return PendingAwaits.asMono(this, cancelOnDispose);
   }
 
+  @Override
+  public Mono<Pending<T>> whenDone() {
+    return PendingAwaits.whenDone(this);
+  }
+
+  @Override
+  public Mono<T> await(Duration timeout, Scheduler timer) {
+    return PendingAwaits.await(this, timeout, timer);
+  }
+
+  @Override
+  public CompletableFuture<T> toFuture() {
+    return PendingAwaits.toFuture(this);
+  }
+
+  @Override
+  public T join(Duration timeout) throws InterruptedException, TimeoutException {
+    return PendingAwaits.join(this, timeout);
+  }
+
+  /** Signals the outcome of this done pending to {@code sink}. */
   @SuppressWarnings("unchecked")
-  private void deliver(MonoSink<T> sink) {
+  void deliver(MonoSink<T> sink) {
     Object s = state;
     if (s instanceof Failure f) {
       sink.error(f.error());
@@ -356,72 +364,17 @@ final class DefaultPending<T> implements Pending<T> {
     }
   }
 
-  @Override
-  public Mono<Pending<T>> whenDone() {
-    return Mono.create(
-        sink -> {
-          Consumer<Pending<T>> cb = sink::success;
-          onDone(cb);
-          sink.onCancel(() -> removeDoneCallback(cb));
-        });
-  }
-
-  @Override
-  public Mono<T> await(Duration timeout, Scheduler timer) {
-    return asMono(false)
-        .timeout(
-            timeout,
-            Mono.defer(
-                () -> {
-                  TimeoutException e =
-                      new TimeoutException("Timeout waiting for " + this + " after " + timeout);
-                  cancel(e.getMessage());
-                  return Mono.error(e);
-                }),
-            timer)
-        .doOnCancel(() -> cancel("The waiter was cancelled"));
-  }
-
-  @Override
-  public CompletableFuture<T> toFuture() {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    onDone(
-        p -> {
-          Object s = state;
-          if (s instanceof Failure fl) {
-            f.completeExceptionally(fl.error());
-          } else if (s instanceof Cancelled c) {
-            f.completeExceptionally(c.error);
-          } else {
-            f.complete(s == NULL ? null : uncheckedValue(s));
-          }
-        });
-    f.whenComplete(
-        (v, e) -> {
-          if (f.isCancelled()) {
-            cancel("The future was cancelled");
-          }
-        });
-    return f;
-  }
-
+  /** Completes {@code future} with the outcome of this done pending. */
   @SuppressWarnings("unchecked")
-  private T uncheckedValue(Object s) {
-    return (T) s;
-  }
-
-  @Override
-  public T join(Duration timeout) throws InterruptedException, TimeoutException {
-    if (!isDone()) {
-      CountDownLatch latch = new CountDownLatch(1);
-      Consumer<Pending<T>> cb = p -> latch.countDown();
-      onDone(cb);
-      if (!latch.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-        removeDoneCallback(cb);
-        throw new TimeoutException("Timeout waiting for " + this + " after " + timeout);
-      }
+  void deliver(CompletableFuture<T> future) {
+    Object s = state;
+    if (s instanceof Failure f) {
+      future.completeExceptionally(f.error());
+    } else if (s instanceof Cancelled c) {
+      future.completeExceptionally(c.error);
+    } else {
+      future.complete(s == NULL ? null : (T) s);
     }
-    return resultNow();
   }
 
   // ---- metadata --------------------------------------------------------------------------

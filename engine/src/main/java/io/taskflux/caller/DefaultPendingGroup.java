@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -25,7 +26,7 @@ import reactor.core.scheduler.Scheduler;
  * a member is not cancelled by this group). `outstanding` counts them; whoever removes a member
  * from the map (its done-callback or remove()) decrements it, and whoever brings it to zero while
  * EXITING ends the group. A member is counted before the member that spawned it can end, so
- * recursive spawns keep the group open. `cancelled` flips once; cancelling while EXITING, or
+ * recursive spawns keep the group open. `cancelMessage` is set once (that is the cancel); cancelling while EXITING, or
  * exiting while cancelled, starts the cancellation timer, which ends the group even if members
  * have not stopped. The outcome goes to `done` (true: the body's value, false: quietly cancelled).
  */
@@ -41,7 +42,7 @@ final class DefaultPendingGroup implements PendingGroup {
   private final Map<Pending<?>, Boolean> members = new ConcurrentHashMap<>();
   private final AtomicInteger outstanding = new AtomicInteger();
   private final AtomicInteger phase = new AtomicInteger(NEW);
-  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final AtomicReference<String> cancelMessage = new AtomicReference<>(); // set: cancelled
   private final AtomicBoolean cancelTimerStarted = new AtomicBoolean();
   private final ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
   private final Set<DefaultPendingGroup> children = ConcurrentHashMap.newKeySet();
@@ -49,7 +50,6 @@ final class DefaultPendingGroup implements PendingGroup {
   private final DefaultPending<Boolean> done = new DefaultPending<>(null);
   private final Consumer<Pending<?>> memberDone = this::memberDone;
   private volatile DefaultPendingGroup parent;
-  private volatile String cancelMessage;
   private volatile Throwable bodyError;
 
   DefaultPendingGroup(DefaultCaller caller, GroupOptions options) {
@@ -101,16 +101,18 @@ final class DefaultPendingGroup implements PendingGroup {
       pending.cancel("The group '" + name() + "' has ended");
       return;
     }
+    outstanding.incrementAndGet(); // before the member is visible, so it never goes below zero
     if (members.putIfAbsent(pending, shielded) != null) {
+      outstanding.decrementAndGet();
       return;
     }
-    outstanding.incrementAndGet();
     DefaultPendingGroup p = parent;
     if (p != null) {
       p.track(pending, shielded || options.shield());
     }
-    if (cancelled.get() && !shielded) {
-      pending.cancel(cancelMessage);
+    String cancelled = cancelMessage.get();
+    if (cancelled != null && !shielded) {
+      pending.cancel(cancelled);
     }
     ((Pending<Object>) pending).onDone((Consumer<Object>) (Consumer<?>) memberDone);
   }
@@ -122,6 +124,10 @@ final class DefaultPendingGroup implements PendingGroup {
       return false;
     }
     ((Pending<Object>) pending).removeDoneCallback((Consumer<Object>) (Consumer<?>) memberDone);
+    DefaultPendingGroup p = parent;
+    if (p != null) {
+      p.remove(pending);
+    }
     if (outstanding.decrementAndGet() == 0 && phase.get() == EXITING) {
       finish();
     }
@@ -154,16 +160,16 @@ final class DefaultPendingGroup implements PendingGroup {
 
   @Override
   public boolean cancel(String message) {
-    if (phase.get() == DONE || !cancelled.compareAndSet(false, true)) {
+    String why = message == null ? "The group '" + name() + "' was cancelled" : message;
+    if (phase.get() == DONE || !cancelMessage.compareAndSet(null, why)) {
       return false;
     }
-    cancelMessage = message == null ? "The group '" + name() + "' was cancelled" : message;
     // Nested groups first, so that they are cancelled with this message, not by their members.
-    children.forEach(child -> child.cancelFromOutside(cancelMessage));
+    children.forEach(child -> child.cancelFromOutside(why));
     members.forEach(
         (member, shielded) -> {
           if (!shielded) {
-            member.cancel(cancelMessage);
+            member.cancel(why);
           }
         });
     if (phase.get() == EXITING) {
@@ -180,7 +186,7 @@ final class DefaultPendingGroup implements PendingGroup {
 
   @Override
   public boolean isCancelled() {
-    return cancelled.get();
+    return cancelMessage.get() != null;
   }
 
   private void startCancellationTimer() {
@@ -204,8 +210,9 @@ final class DefaultPendingGroup implements PendingGroup {
     if (outer != null && outer != this && outer.phase.get() < DONE) {
       parent = outer;
       outer.children.add(this);
-      if (outer.isCancelled()) {
-        cancelFromOutside(outer.cancelMessage);
+      String outerCancelled = outer.cancelMessage.get();
+      if (outerCancelled != null) {
+        cancelFromOutside(outerCancelled);
       }
     }
     if (options.deadline() != null) {
@@ -233,7 +240,7 @@ final class DefaultPendingGroup implements PendingGroup {
       }
       return; // exiting already
     }
-    if (cancelled.get()) {
+    if (isCancelled()) {
       startCancellationTimer();
     }
     if (outstanding.get() == 0) {
@@ -288,10 +295,10 @@ final class DefaultPendingGroup implements PendingGroup {
       done.fail(new PendingGroupException(name(), failures));
     } else if (bodyError != null) {
       done.fail(bodyError);
-    } else if (cancelled.get() && options.mode() == GroupMode.CANCEL_AND_RAISE) {
-      done.fail(new PendingCancelledException(cancelMessage));
+    } else if (isCancelled() && options.mode() == GroupMode.CANCEL_AND_RAISE) {
+      done.fail(new PendingCancelledException(cancelMessage.get()));
     } else {
-      done.complete(!cancelled.get());
+      done.complete(!isCancelled());
     }
   }
 

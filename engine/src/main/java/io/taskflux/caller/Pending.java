@@ -68,6 +68,16 @@ public interface Pending<T> {
   }
 
   /**
+   * {@link #from(Publisher)} for work that outlives its subscription, such as a submitted task:
+   * cancelling the pending cancels the subscription and then runs {@code onCancel} once (e.g.
+   * {@code () -> handle.revoke().subscribe()}), so a task handle can be a {@link PendingGroup}
+   * member whose cancellation really stops the task.
+   */
+  static <T> Pending<T> from(Publisher<? extends T> source, Runnable onCancel) {
+    return DefaultPending.fromPublisher(source, java.util.Objects.requireNonNull(onCancel));
+  }
+
+  /**
    * Dispatch's {@code all}: completes with every value <b>in declaration order</b> once all have
    * completed, or fails with the first error to arrive (a cancelled input fails it with {@link
    * PendingCancelledException}); the inputs still running then are cancelled. No input gives an
@@ -190,8 +200,9 @@ public interface Pending<T> {
   /**
    * Waits like upstream's {@code wait(timeout)}: the outcome, or {@link TimeoutException} after
    * {@code timeout}, in which case the pending is cancelled; cancelling the subscription cancels
-   * the pending too. Use {@code asMono().timeout(..)} to wait without cancelling. The timer runs on
-   * {@code Schedulers.parallel()}.
+   * the pending too. {@link Duration#ZERO} looks once: the outcome if done, else the timeout at
+   * once. Use {@code asMono().timeout(..)} to wait without cancelling. The timer runs on {@code
+   * Schedulers.parallel()}.
    */
   default Mono<T> await(Duration timeout) {
     return await(timeout, reactor.core.scheduler.Schedulers.parallel());

@@ -90,6 +90,8 @@ public interface PendingGroup {
    * Exits the group: the returned {@code Mono} completes once every member is done, or fails as the
    * class comment says. Hot: the exit starts now, every subscriber sees the same outcome;
    * cancelling a subscription cancels the group unless it is shielded.
+   *
+   * @throws IllegalStateException if the group was not entered
    */
   Mono<Void> exit();
 

@@ -7,13 +7,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Runs submitted tasks one at a time, in submission order, on a backing Reactor scheduler.
+ * Runs submitted tasks one at a time, in submission order, on one worker of a Reactor scheduler.
  *
  * <p>A lock-free queue plus a work-in-progress counter: the submitter that moves {@code wip} from 0
  * schedules one drain; the drain runs tasks until the queue is empty and {@code wip} drops back to
  * 0, so a burst of submissions costs one scheduler hop, not one per task. After {@link #BATCH}
  * tasks the drain yields its thread by rescheduling itself (other work on a shared scheduler still
- * runs). Successive drains may use different backing threads; {@code wip} orders them.
+ * runs). {@code wip} orders successive drains (a backing worker may in principle change threads).
  */
 final class SerialExecutor implements Runnable {
 
@@ -22,11 +22,18 @@ final class SerialExecutor implements Runnable {
 
   private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger wip = new AtomicInteger();
-  private final Scheduler backing;
+  private final Scheduler.Worker backing;
   private volatile Runnable current;
 
-  SerialExecutor(Scheduler backing) {
-    this.backing = backing;
+  SerialExecutor(Scheduler scheduler) {
+    // One worker: every drain of this queue runs on the same backing thread (cache-warm, and the
+    // caller behaves like upstream's per-thread caller).
+    this.backing = scheduler.createWorker();
+  }
+
+  /** Releases the backing worker; later submissions are cancelled. */
+  void dispose() {
+    backing.dispose();
   }
 
   void execute(Runnable task) {

@@ -1,5 +1,7 @@
 package io.taskflux.caller;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +30,7 @@ final class WorkerPool {
   private final long idleShutdownNanos;
   private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
+  private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
   private final AtomicInteger admitted = new AtomicInteger();
   private final AtomicInteger threads = new AtomicInteger();
   private final AtomicInteger serial = new AtomicInteger();
@@ -87,6 +90,26 @@ final class WorkerPool {
     }
   }
 
+  /**
+   * Cancels the calls of {@code caller} that wait in the queue or run on a worker (a running one is
+   * interrupted by its canceller). Weakly consistent: a call offered meanwhile is cancelled when it
+   * starts, by {@link CallTask#run()}, because its caller is stopped by then.
+   */
+  void cancelCallsOf(DefaultCaller caller, String message) {
+    for (Runnable task : queue) {
+      cancelIfOf(task, caller, message);
+    }
+    for (Worker w : workers) {
+      cancelIfOf(w.current, caller, message);
+    }
+  }
+
+  private static void cancelIfOf(Runnable task, DefaultCaller caller, String message) {
+    if (task instanceof CallTask<?> call && call.caller() == caller) {
+      call.pending.cancel(message);
+    }
+  }
+
   /** Threads alive now (for tests and diagnostics). */
   int threads() {
     return threads.get();
@@ -105,6 +128,7 @@ final class WorkerPool {
     Worker w = new Worker();
     Thread thread = new WorkerThread(this, w, name + "-worker-" + serial.incrementAndGet());
     w.thread = thread;
+    workers.add(w);
     thread.start();
   }
 
@@ -121,17 +145,20 @@ final class WorkerPool {
 
   private final class Worker implements Runnable {
     volatile Thread thread;
+    volatile Runnable current;
 
     @Override
     public void run() {
       for (; ; ) {
         Runnable task = queue.poll();
         if (task != null) {
+          current = task;
           try {
             task.run();
           } catch (Throwable e) {
             LOG.log(System.Logger.Level.WARNING, "A worker call failed", e);
           } finally {
+            current = null;
             admitted.decrementAndGet();
           }
           continue;
@@ -158,6 +185,7 @@ final class WorkerPool {
           break;
         }
       }
+      workers.remove(this);
       threads.decrementAndGet();
       if (!queue.isEmpty() && !shutdown) {
         startThreadIfBelowMax();

@@ -9,9 +9,13 @@
  * <p>Nothing here blocks the calling thread except methods named as blocking ({@link
  * io.taskflux.caller.Pending#join(java.time.Duration)}). Every time-based method has an overload
  * taking a {@link reactor.core.scheduler.Scheduler}, so {@code StepVerifier.withVirtualTime} works.
- * Every exception delivered through {@code onError} is a {@link io.taskflux.TaskfluxException}
- * subclass, except the user's own errors, which travel unchanged, and {@link
+ * The errors this package raises are {@link io.taskflux.TaskfluxException} subclasses ({@link
+ * io.taskflux.caller.PendingCancelledException}, {@link
+ * io.taskflux.caller.CallerRejectedException}, {@link io.taskflux.caller.PendingGroupException},
+ * {@link io.taskflux.caller.AllFailedException}), except {@link
  * java.util.concurrent.TimeoutException} from {@link
- * io.taskflux.caller.Pending#await(java.time.Duration)}.
+ * io.taskflux.caller.Pending#await(java.time.Duration)} and {@link IllegalStateException} for
+ * misuse (re-entering a group, waiting for one's own pending). A call's own exception travels
+ * unchanged, as the same instance.
  */
 package io.taskflux.caller;

@@ -32,7 +32,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
@@ -342,17 +341,20 @@ final class WorkerPipeline implements Worker {
   /**
    * Extends the lease every third of its length, on the clock's timer (never the task's thread);
    * completes when an extension finds the lease lost. A backend error is not a loss: the next tick
-   * tries again.
+   * tries again. One-shot delays rather than {@code Flux.interval}: cancelling a periodic task
+   * contends on the executor's queue lock, which BlockHound rightly reports on a parallel thread.
    */
   private Mono<Void> keepLease(Lease lease) {
     Duration every = options.lease().dividedBy(3);
-    return Flux.interval(every, every, timer)
-        .concatMap(
-            tick ->
-                backend
-                    .extendLease(lease, options.lease())
-                    .hasElement()
-                    .onErrorResume(e -> Mono.just(true)))
+    return Mono.delay(every, timer)
+        .then(
+            Mono.defer(
+                () ->
+                    backend
+                        .extendLease(lease, options.lease())
+                        .hasElement()
+                        .onErrorResume(e -> Mono.just(true))))
+        .repeat()
         .filter(held -> !held)
         .next()
         .then();

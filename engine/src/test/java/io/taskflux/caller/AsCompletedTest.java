@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -48,27 +46,28 @@ class AsCompletedTest {
 
   @Test
   void aLazySourceHasAtMostMaxConcurrentUnfinished() {
-    AtomicInteger running = new AtomicInteger();
+    AtomicInteger unfinished = new AtomicInteger();
     AtomicInteger highWater = new AtomicInteger();
-    Set<Thread> threads = ConcurrentHashMap.newKeySet();
     Flux<Pending<Integer>> jobs =
         Flux.range(0, 40)
             .map(
-                i ->
-                    caller.toThread(
-                        () -> {
-                          highWater.accumulateAndGet(running.incrementAndGet(), Math::max);
-                          threads.add(Thread.currentThread());
-                          long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
-                          while (System.nanoTime() < until) {
-                            Thread.onSpinWait();
-                          }
-                          running.decrementAndGet();
-                          return i;
-                        }));
+                i -> {
+                  // Counted before the job is created, uncounted when it is done.
+                  highWater.accumulateAndGet(unfinished.incrementAndGet(), Math::max);
+                  Pending<Integer> job =
+                      caller.toThread(
+                          () -> {
+                            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
+                            while (System.nanoTime() < until) {
+                              Thread.onSpinWait();
+                            }
+                            return i;
+                          });
+                  job.onDone(p -> unfinished.decrementAndGet());
+                  return job;
+                });
     StepVerifier.create(caller.asCompleted(jobs, 2, true)).expectNextCount(40).verifyComplete();
-    assertTrue(highWater.get() <= 2, "high-water mark " + highWater.get());
-    assertTrue(threads.size() <= 2, "worker threads used: " + threads.size());
+    assertEquals(2, highWater.get(), "at most two unfinished, and two did overlap");
   }
 
   @Test
@@ -84,6 +83,30 @@ class AsCompletedTest {
     assertTrue(open1.isCancelled());
     assertTrue(open2.isCancelled());
     assertFalse(done.isCancelled());
+  }
+
+  @Test
+  void theDefaultLimitForALazySourceIsTen() {
+    AtomicInteger created = new AtomicInteger();
+    List<Pending<Integer>> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Flux<Pending<Integer>> lazy =
+        Flux.range(0, 50)
+            .map(
+                i -> {
+                  created.incrementAndGet();
+                  Pending<Integer> p = Pending.create();
+                  made.add(p);
+                  return p;
+                });
+    StepVerifier.create(caller.asCompleted(lazy))
+        .expectSubscription()
+        .then(() -> assertEquals(10, created.get(), "only ten unfinished are requested"))
+        .then(() -> made.get(0).complete(0))
+        .expectNextCount(1)
+        .then(() -> assertEquals(11, created.get()))
+        .thenCancel()
+        .verify(Duration.ofSeconds(5));
+    assertEquals(10, made.stream().filter(Pending::isCancelled).count());
   }
 
   @Test

@@ -92,23 +92,24 @@ class PendingGroupTest {
   void callsMadeThroughTheCallerInTheBodyJoinTheGroup() {
     AtomicReference<Pending<String>> member = new AtomicReference<>();
     AtomicReference<PendingGroup> group = new AtomicReference<>();
-    Pending<String> gate = Pending.create();
+    Pending<String> plain = Pending.create();
     Mono<String> run =
         caller.inGroup(
             GroupOptions.defaults(),
             g -> {
               group.set(g);
               member.set(caller.callLater(Duration.ofHours(1), () -> "x"));
+              plain.metadata().put("created", "in the body"); // a plain pending is not tracked
               return "v";
             });
     StepVerifier.create(run)
         .expectSubscription()
-        .then(() -> assertTrue(group.get().members().contains(member.get())))
+        .then(() -> assertEquals(List.of(member.get()), List.copyOf(group.get().members())))
         .then(() -> member.get().cancel("enough"))
         .expectNext("v") // IGNORE_CANCELLED: the member's cancellation is ignored
         .verifyComplete();
     assertFalse(group.get().isCancelled());
-    assertFalse(gate.isDone());
+    assertFalse(plain.isDone());
   }
 
   @Test

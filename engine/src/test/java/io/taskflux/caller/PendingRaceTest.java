@@ -36,6 +36,64 @@ class PendingRaceTest {
     race(() -> new DefaultPending<>(DefaultPending::settle));
   }
 
+  @Test
+  void aWorkerCallCancelledWhileItStartsOrEndsIsDoneOnceAndNoInterruptLeaks() throws Exception {
+    Caller caller = Caller.create(CallerOptions.named("race").maxThreads(1));
+    try {
+      for (int round = 0; round < ROUNDS; round++) {
+        CyclicBarrier start = new CyclicBarrier(2);
+        Future<Pending<Boolean>> submitted =
+            threads.submit(
+                () -> {
+                  await(start);
+                  return caller.toThread(() -> Thread.currentThread().isInterrupted());
+                });
+        start.await(5, TimeUnit.SECONDS);
+        Pending<Boolean> p = submitted.get(5, TimeUnit.SECONDS);
+        p.cancel("race");
+        Pending<Boolean> next = caller.toThread(() -> Thread.currentThread().isInterrupted());
+        assertEquals(false, next.join(java.time.Duration.ofSeconds(5)), "round " + round);
+        assertTrue(p.isDone(), "round " + round + ": " + p);
+        assertTrue(p.isCancelled() || p.resultNow() != null);
+      }
+    } finally {
+      caller.stop();
+    }
+  }
+
+  @Test
+  void aGroupEndsExactlyOnceWhenItsLastMemberRacesAGroupCancel() throws Exception {
+    Caller caller = Caller.create("group-race");
+    try {
+      for (int round = 0; round < ROUNDS / 3; round++) {
+        PendingGroup group =
+            caller.newGroup(GroupOptions.defaults().mode(GroupMode.CANCEL_QUIETLY)).enter();
+        Pending<String> member = group.add(Pending.create());
+        CountDownLatch ended = new CountDownLatch(1);
+        AtomicInteger endings = new AtomicInteger();
+        group
+            .exit()
+            .subscribe(
+                x -> {},
+                e -> {},
+                () -> {
+                  endings.incrementAndGet();
+                  ended.countDown();
+                });
+        CyclicBarrier start = new CyclicBarrier(2);
+        Future<Boolean> complete = threads.submit(() -> await(start) && member.complete("v"));
+        Future<Boolean> cancel = threads.submit(() -> await(start) && group.cancel("c"));
+        complete.get(5, TimeUnit.SECONDS);
+        cancel.get(5, TimeUnit.SECONDS);
+        assertTrue(ended.await(5, TimeUnit.SECONDS), "round " + round);
+        assertEquals(1, endings.get());
+        assertTrue(member.isDone());
+      }
+    } finally {
+      caller.stop();
+    }
+  }
+
   private void race(Supplier<Pending<String>> factory) throws Exception {
     int[] wins = new int[3];
     for (int round = 0; round < ROUNDS; round++) {

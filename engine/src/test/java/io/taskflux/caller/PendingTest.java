@@ -98,6 +98,24 @@ class PendingTest {
   }
 
   @Test
+  void fromAPublisherIsHotAndItsCancelRunsTheGivenCancelOnce() {
+    Sinks.One<String> task = Sinks.one();
+    List<String> revoked = new ArrayList<>();
+    Pending<String> p = Pending.from(task.asMono(), () -> revoked.add("revoke"));
+    assertEquals(1, task.currentSubscriberCount(), "subscribed at once");
+    assertTrue(p.cancel("stop the task"));
+    assertFalse(p.cancel("again"));
+    assertEquals(List.of("revoke"), revoked);
+    assertEquals(0, task.currentSubscriberCount());
+
+    Pending<String> done = Pending.from(Mono.just("v"), () -> revoked.add("never"));
+    assertEquals("v", done.resultNow());
+    assertFalse(done.cancel("too late"));
+    assertEquals(List.of("revoke"), revoked);
+    assertTrue(Pending.from(Mono.empty()).isDone());
+  }
+
+  @Test
   void callbacksRunFifoOnceAndALateOneRunsAtOnce() {
     Pending<Integer> p = Pending.create();
     List<String> order = new ArrayList<>();
@@ -114,16 +132,52 @@ class PendingTest {
 
   @Test
   void aThrowingCallbackIsLoggedAndTheOthersStillRun() {
-    Pending<Integer> p = Pending.create();
-    List<String> order = new ArrayList<>();
-    p.onDone(x -> order.add("a"));
-    p.onDone(
-        x -> {
-          throw new IllegalStateException("callback failed on purpose");
-        });
-    p.onDone(x -> order.add("c"));
-    assertTrue(p.complete(1));
-    assertEquals(List.of("a", "c"), order);
+    // System.Logger goes to java.util.logging here (no other provider on the test class path).
+    java.util.logging.Logger jul = java.util.logging.Logger.getLogger("io.taskflux.caller");
+    List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler handler =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord r) {
+            records.add(r);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    jul.addHandler(handler);
+    try {
+      Pending<Integer> p = Pending.create();
+      List<String> order = new ArrayList<>();
+      IllegalStateException thrown = new IllegalStateException("callback failed on purpose");
+      p.onDone(x -> order.add("a"));
+      p.onDone(
+          x -> {
+            throw thrown;
+          });
+      p.onDone(x -> order.add("c"));
+      assertTrue(p.complete(1));
+      assertEquals(List.of("a", "c"), order);
+      assertEquals(1, records.size());
+      assertSame(thrown, records.get(0).getThrown());
+      assertEquals(java.util.logging.Level.WARNING, records.get(0).getLevel());
+    } finally {
+      jul.removeHandler(handler);
+    }
+  }
+
+  @Test
+  void whenDoneEmitsThePendingWhateverTheOutcome() {
+    Pending<String> failed = Pending.failed(new IllegalStateException("x"));
+    StepVerifier.create(failed.whenDone()).expectNext(failed).verifyComplete();
+    Pending<String> cancelled = Pending.create();
+    StepVerifier.create(cancelled.whenDone())
+        .then(() -> cancelled.cancel("c"))
+        .expectNext(cancelled)
+        .verifyComplete();
   }
 
   @Test
@@ -210,6 +264,18 @@ class PendingTest {
   }
 
   @Test
+  void awaitWithZeroLooksOnce() {
+    StepVerifier.create(Pending.completed("v").await(Duration.ZERO))
+        .expectNext("v")
+        .verifyComplete();
+    Pending<String> open = Pending.create();
+    StepVerifier.create(open.await(Duration.ZERO))
+        .expectError(TimeoutException.class)
+        .verify(Duration.ofSeconds(5));
+    assertTrue(open.isCancelled());
+  }
+
+  @Test
   void aProtectedWaitTimesOutWithoutCancelling() {
     VirtualTimeScheduler vts = VirtualTimeScheduler.create();
     Pending<String> p = Pending.create();
@@ -256,7 +322,9 @@ class PendingTest {
   @Test
   void joinBlocksUntilDoneAndTimesOutWithoutCancelling() throws Exception {
     Pending<String> p = Pending.create();
-    assertThrows(TimeoutException.class, () -> p.join(Duration.ofMillis(20)));
+    TimeoutException timeout =
+        assertThrows(TimeoutException.class, () -> p.join(Duration.ofMillis(20)));
+    assertTrue(timeout.getMessage().startsWith("Timeout waiting for"), timeout.getMessage());
     assertFalse(p.isDone());
     Thread completer = new Thread(() -> p.complete("later"));
     completer.start();
