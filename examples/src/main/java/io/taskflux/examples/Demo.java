@@ -88,6 +88,7 @@ public final class Demo {
       Map<TaskStatus, Integer> statuses) {}
 
   static Summary run(int count, PrintStream out, boolean terminal) {
+    lastPlain.set(-1);
     out.println("taskflux " + Taskflux.version() + " demo: " + count + " tasks, in-memory backend");
     AtomicInteger retries = new AtomicInteger();
     TaskHooks<Object, Object> countRetries =
