@@ -1,0 +1,103 @@
+package io.taskflux.cli;
+
+import io.taskflux.Taskflux;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code taskflux} command line. Exit codes: 0 success, 1 failure (a task failed, a backend
+ * error), 2 bad usage (options, unknown or missing tasks), 3 timeout, 4 not found, 130 forced stop.
+ */
+@Command(
+    name = "taskflux",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "taskflux: a reactive, non-blocking async task engine for the JVM.",
+    subcommands = {
+      WorkerCommand.class,
+      TaskCommands.Submit.class,
+      TaskCommands.Status.class,
+      TaskCommands.Result.class,
+      TaskCommands.Revoke.class,
+      DlqCommand.class,
+      QueuesCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+
+  @Spec CommandSpec spec;
+
+  private final Shutdown shutdown;
+  private final ClassLoader loader;
+
+  /** The command line of a real process: signals stop long-running commands. */
+  public Main() {
+    this(null, Main.class.getClassLoader());
+  }
+
+  /** For tests: {@code shutdown} is requested by the test, tasks load from {@code loader}. */
+  Main(Shutdown shutdown, ClassLoader loader) {
+    this.shutdown = shutdown;
+    this.loader = loader;
+  }
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "Missing a command, see --help");
+  }
+
+  /** Runs the command line and exits with its status. */
+  public static void main(String[] args) {
+    Charset cs = Charset.defaultCharset();
+    PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, cs), true);
+    PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, cs), true);
+    int code = commandLine(new Main(), out, err).execute(args);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /** A configured command line over {@code main}, printing to {@code out} and {@code err}. */
+  static CommandLine commandLine(Main main, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(main);
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          if (ex instanceof CliException c) {
+            cmd.getErr().println("error: " + c.getMessage());
+            return c.exitCode();
+          }
+          cmd.getErr().println("error: " + ex);
+          return CliException.FAILED;
+        });
+    return cl;
+  }
+
+  /** The shutdown trigger of long-running commands: the test's, or one driven by signals. */
+  Shutdown shutdown(PrintWriter err) {
+    return shutdown != null ? shutdown : new Shutdown(err).installSignalHandlers();
+  }
+
+  ClassLoader loader() {
+    return loader;
+  }
+
+  /** The engine's version. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {
+        "taskflux " + Taskflux.version(),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"
+      };
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package io.taskflux.cli;
+
+import io.taskflux.engine.TaskDefinition;
+import io.taskflux.engine.TaskEngine;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+
+/**
+ * What {@link TaskModule}s register, recorded before it is applied to an engine, so the command
+ * line knows every task's name, queue and module, and can refuse two tasks with one name. Not
+ * thread-safe (modules register on one thread).
+ */
+public final class TaskRegistry {
+
+  private final Map<String, Entry> entries = new LinkedHashMap<>();
+  private String currentModule = "?";
+
+  private record Entry(
+      TaskDefinition<?, ?> definition, String module, Consumer<TaskEngine> apply) {}
+
+  TaskRegistry() {}
+
+  /** Registers a reactive task ({@link TaskEngine#register(TaskDefinition, Function)}). */
+  public <I, O> TaskRegistry register(
+      TaskDefinition<I, O> definition, Function<? super I, ? extends Mono<? extends O>> function) {
+    Objects.requireNonNull(function, "function");
+    return add(definition, engine -> engine.register(definition, function));
+  }
+
+  /** Registers a blocking task ({@link TaskEngine#registerBlocking(TaskDefinition, Function)}). */
+  public <I, O> TaskRegistry registerBlocking(
+      TaskDefinition<I, O> definition, Function<? super I, ? extends O> function) {
+    Objects.requireNonNull(function, "function");
+    return add(definition, engine -> engine.registerBlocking(definition, function));
+  }
+
+  private TaskRegistry add(TaskDefinition<?, ?> definition, Consumer<TaskEngine> apply) {
+    Objects.requireNonNull(definition, "definition");
+    Entry previous = entries.get(definition.name());
+    if (previous != null) {
+      throw new CliException(
+          CliException.USAGE,
+          "task name collision: '"
+              + definition.name()
+              + "' is registered by "
+              + previous.module()
+              + " and by "
+              + currentModule);
+    }
+    entries.put(definition.name(), new Entry(definition, currentModule, apply));
+    return this;
+  }
+
+  void loading(String module) {
+    this.currentModule = module;
+  }
+
+  /** The definitions registered, in registration order. */
+  public List<TaskDefinition<?, ?>> definitions() {
+    List<TaskDefinition<?, ?>> list = new ArrayList<>();
+    entries.values().forEach(e -> list.add(e.definition()));
+    return Collections.unmodifiableList(list);
+  }
+
+  /** The definition of a task name, or null. */
+  TaskDefinition<?, ?> definition(String name) {
+    Entry e = entries.get(name);
+    return e == null ? null : e.definition();
+  }
+
+  boolean isEmpty() {
+    return entries.isEmpty();
+  }
+
+  /** Registers every recorded task on {@code engine}. */
+  void applyTo(TaskEngine engine) {
+    entries.values().forEach(e -> e.apply().accept(engine));
+  }
+}
