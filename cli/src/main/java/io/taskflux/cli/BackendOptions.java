@@ -2,8 +2,8 @@ package io.taskflux.cli;
 
 import io.taskflux.engine.TaskEngine;
 import io.taskflux.engine.TaskEngineBuilder;
+import io.taskflux.redis.RedisBackend;
 import io.taskflux.spi.Backend;
-import java.lang.reflect.InvocationTargetException;
 import picocli.CommandLine.Option;
 
 /** Where the tasks live: {@code --redis URI}, or an in-memory backend in this process. */
@@ -35,23 +35,13 @@ final class BackendOptions {
     return b.build();
   }
 
-  /**
-   * Connects through {@code io.taskflux.redis.RedisBackend.connect(String)}. Looked up by name so
-   * the command line builds while the Redis backend is still being written; the error says so when
-   * it is missing.
-   */
+  /** Connects to Redis; a bad URI or an unreachable server is a {@link CliException}. */
   static Backend connectRedis(String uri) {
     try {
-      Class<?> type = Class.forName("io.taskflux.redis.RedisBackend");
-      return (Backend) type.getMethod("connect", String.class).invoke(null, uri);
-    } catch (ClassNotFoundException | NoSuchMethodException e) {
+      return RedisBackend.connect(uri);
+    } catch (RuntimeException e) {
       throw new CliException(
-          CliException.FAILED, "the Redis backend is not part of this build (--redis " + uri + ")");
-    } catch (InvocationTargetException e) {
-      throw new CliException(
-          CliException.FAILED, "cannot connect to " + uri + ": " + e.getCause().getMessage());
-    } catch (IllegalAccessException e) {
-      throw new CliException(CliException.FAILED, "cannot use the Redis backend: " + e);
+          CliException.FAILED, "cannot connect to " + uri + ": " + e.getMessage());
     }
   }
 }

@@ -94,6 +94,10 @@ public final class RedisBackend implements Backend {
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
   private RedisBackend(Builder b) {
+    // Read the Lua scripts from the class path here, on the thread that builds the backend: the
+    // read is blocking I/O and would otherwise happen on whichever thread first runs a script,
+    // a Reactor or Netty thread.
+    LuaScript.values();
     this.clock = b.clock;
     this.keys = new Keys(b.namespace);
     this.stored = new Stored(b.serializer);
