@@ -2,13 +2,14 @@ package io.taskflux.cli;
 
 import io.taskflux.engine.TaskDefinition;
 import io.taskflux.engine.TaskEngine;
+import io.taskflux.task.Message;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
@@ -23,7 +24,22 @@ public final class TaskRegistry {
   private String currentModule = "?";
 
   private record Entry(
-      TaskDefinition<?, ?> definition, String module, Consumer<TaskEngine> apply) {}
+      TaskDefinition<?, ?> definition,
+      String module,
+      BiConsumer<TaskEngine, AttemptListener> apply) {}
+
+  /**
+   * Told when an attempt of a registered task starts and when its work has really stopped (a
+   * blocking function returned; a reactive {@code Mono} terminated or was cancelled). Called on the
+   * task's thread, which may be a Reactor non-blocking one: implementations must not block.
+   */
+  interface AttemptListener {
+    /** An attempt of {@code message} starts; returns a number {@link #ended} is given back. */
+    long started(Message message);
+
+    /** The attempt {@link #started} numbered {@code attempt} has stopped. */
+    void ended(long attempt);
+  }
 
   TaskRegistry() {}
 
@@ -31,17 +47,57 @@ public final class TaskRegistry {
   public <I, O> TaskRegistry register(
       TaskDefinition<I, O> definition, Function<? super I, ? extends Mono<? extends O>> function) {
     Objects.requireNonNull(function, "function");
-    return add(definition, engine -> engine.register(definition, function));
+    return add(
+        definition,
+        (engine, listener) -> {
+          if (listener == null) {
+            engine.register(definition, function);
+            return;
+          }
+          engine.register(
+              definition,
+              (I input, Message message) ->
+                  Mono.defer(
+                      () -> {
+                        long attempt = listener.started(message);
+                        Mono<? extends O> mono;
+                        try {
+                          mono = function.apply(input);
+                        } catch (RuntimeException | Error e) {
+                          listener.ended(attempt);
+                          throw e;
+                        }
+                        return mono.doFinally(signal -> listener.ended(attempt));
+                      }));
+        });
   }
 
   /** Registers a blocking task ({@link TaskEngine#registerBlocking(TaskDefinition, Function)}). */
   public <I, O> TaskRegistry registerBlocking(
       TaskDefinition<I, O> definition, Function<? super I, ? extends O> function) {
     Objects.requireNonNull(function, "function");
-    return add(definition, engine -> engine.registerBlocking(definition, function));
+    return add(
+        definition,
+        (engine, listener) -> {
+          if (listener == null) {
+            engine.registerBlocking(definition, function);
+            return;
+          }
+          engine.registerBlocking(
+              definition,
+              (I input, Message message) -> {
+                long attempt = listener.started(message);
+                try {
+                  return function.apply(input);
+                } finally {
+                  listener.ended(attempt);
+                }
+              });
+        });
   }
 
-  private TaskRegistry add(TaskDefinition<?, ?> definition, Consumer<TaskEngine> apply) {
+  private TaskRegistry add(
+      TaskDefinition<?, ?> definition, BiConsumer<TaskEngine, AttemptListener> apply) {
     Objects.requireNonNull(definition, "definition");
     Entry previous = entries.get(definition.name());
     if (previous != null) {
@@ -81,6 +137,14 @@ public final class TaskRegistry {
 
   /** Registers every recorded task on {@code engine}. */
   void applyTo(TaskEngine engine) {
-    entries.values().forEach(e -> e.apply().accept(engine));
+    applyTo(engine, null);
+  }
+
+  /**
+   * Registers every recorded task on {@code engine}, each wrapped to tell {@code listener} (when
+   * not null) when its attempts start and stop.
+   */
+  void applyTo(TaskEngine engine, AttemptListener listener) {
+    entries.values().forEach(e -> e.apply().accept(engine, listener));
   }
 }

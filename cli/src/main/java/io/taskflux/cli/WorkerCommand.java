@@ -66,6 +66,14 @@ final class WorkerCommand implements Runnable {
         description = "Free the slot of a timed-out blocking task only when its thread returns")
     boolean completeOnlyOnThreadExit;
 
+    @Option(
+        names = "--supervised",
+        hidden = true,
+        description =
+            "Set by process-pool on its children: report attempts on stdout (PoolChannel) and stop"
+                + " when the supervisor exits")
+    boolean supervised;
+
     @Override
     public Integer call() throws InterruptedException {
       pool.validate();
@@ -79,8 +87,13 @@ final class WorkerCommand implements Runnable {
       List<String> queues = pool.queuesFor(registry);
       Shutdown shutdown = root.shutdown(spec.commandLine().getErr());
       TaskEngine engine = backend.open();
+      PoolChannel.Reporter reporter = supervised ? new PoolChannel.Reporter(out) : null;
+      if (supervised) {
+        // An orphan (its supervisor was killed) drains and exits instead of running on unwatched.
+        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(shutdown::request));
+      }
       try {
-        registry.applyTo(engine);
+        registry.applyTo(engine, reporter);
         int capacity = threads * pool.processes;
         Worker worker =
             engine
@@ -115,6 +128,9 @@ final class WorkerCommand implements Runnable {
         return 0;
       } finally {
         engine.close().onErrorComplete().block(Cli.OPERATION);
+        if (reporter != null) {
+          reporter.close();
+        }
       }
     }
 
