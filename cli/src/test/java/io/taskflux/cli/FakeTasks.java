@@ -30,7 +30,7 @@ final class FakeTasks {
           .queue("stubborn")
           .timeout(Duration.ofSeconds(1))
           .maxRetries(3)
-          .backoff(Backoff.constant(Duration.ofMillis(100)));
+          .backoff(Backoff.constant(Duration.ofMillis(100)).withFloor(Duration.ZERO));
 
   /** {@link #SLOW} on the stubborn queue. */
   static final TaskDefinition<Long, String> HOLD =

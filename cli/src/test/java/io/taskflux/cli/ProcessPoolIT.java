@@ -177,7 +177,7 @@ class ProcessPoolIT {
     assertTrue(kill.contains(stubborn.ref().toString()), kill);
     long pid = Long.parseLong(kill.split("[ :]")[1]);
     lines.await(l -> l.startsWith("child " + pid + " exited with 137 (killed: task stubborn"));
-    assertEquals("done", stubborn.result(Duration.ofSeconds(30)).block());
+    assertEquals("done", lines.within(stubborn.result(Duration.ofSeconds(30))));
     assertEquals(TaskStatus.SUCCEEDED, stubborn.status().block(Duration.ofSeconds(5)).status());
 
     // A task that is running when SIGTERM comes keeps the drain waiting (grace 30 s); a second
@@ -223,6 +223,15 @@ class ProcessPoolIT {
               "pool-output");
       t.setDaemon(true);
       t.start();
+    }
+
+    /** Blocks on {@code mono}; a failure carries the output so far. */
+    <T> T within(reactor.core.publisher.Mono<T> mono) {
+      try {
+        return mono.block();
+      } catch (RuntimeException e) {
+        throw new AssertionError(e + "; output:\n" + log, e);
+      }
     }
 
     /** The next line (after the last one awaited) that matches, within 40 s. */
