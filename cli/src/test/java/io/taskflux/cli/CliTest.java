@@ -196,7 +196,8 @@ class CliTest {
           @Override
           public void write(char[] buf, int off, int len) {
             out.write(buf, off, len);
-            if (out.toString().contains("started")) {
+            // The whole "started" line: printf hands it to the writer in pieces.
+            if (out.toString().matches("(?s).*started[^\n]*\n.*")) {
               started.countDown();
             }
           }
