@@ -162,6 +162,8 @@ final class DlqCommand implements Runnable {
             if (!stored) {
               throw new CliException(CliException.FAILED, ref + " is live already (not requeued)");
             }
+            Cli.await(
+                engine.backend().deleteDeadLetters(ref.queue(), List.of(ref.id())), Cli.OPERATION);
             spec.commandLine().getOut().println(ref + " requeued");
             return 0;
           });
@@ -171,16 +173,35 @@ final class DlqCommand implements Runnable {
   @Command(
       name = "purge",
       mixinStandardHelpOptions = true,
-      description = "Delete dead letters (not supported yet).")
+      description = "Delete the dead letters of the given queues (all queues with --all).")
   static final class Purge implements Callable<Integer> {
+    @Spec CommandSpec spec;
     @Mixin BackendOptions backend;
+
+    @Option(names = "--queue", split = ",", description = "Purge these queues")
+    List<String> queues = new ArrayList<>();
+
+    @Option(names = "--all", description = "Purge every queue's dead letters")
+    boolean all;
 
     @Override
     public Integer call() {
-      throw new CliException(
-          CliException.FAILED,
-          "dlq purge is not supported yet: the backend SPI has no operation that deletes dead"
-              + " letters; they expire after the dead-letter TTL");
+      if (queues.isEmpty() == !all) {
+        throw new CliException(CliException.USAGE, "give either --queue Q[,Q...] or --all");
+      }
+      long deleted =
+          Cli.withEngine(
+              backend,
+              engine -> {
+                Flux<String> names = all ? engine.backend().queues() : Flux.fromIterable(queues);
+                return Cli.await(
+                    names
+                        .concatMap(q -> engine.backend().deleteDeadLetters(q, List.of()))
+                        .reduce(0L, (x, y) -> x + y),
+                    Cli.OPERATION);
+              });
+      spec.commandLine().getOut().println(deleted + " dead letter(s) deleted");
+      return 0;
     }
   }
 }

@@ -44,6 +44,17 @@ class CliRedisIT {
       assertEquals(0, status.code(), status.err());
       assertTrue(status.out().contains("SUCCEEDED"), status.out());
 
+      // A task that fails for good lands in the dead-letter queue; purge deletes it.
+      CliTest.Run boom =
+          CliTest.run("submit", "boom", "--json", "\"x\"", "--wait", "20s", CliTest.MATH, uri);
+      assertEquals(1, boom.code(), boom.out() + boom.err());
+      CliTest.Run dead = CliTest.run("dlq", "list", uri);
+      assertTrue(dead.out().contains("boom"), dead.out());
+      CliTest.Run purge = CliTest.run("dlq", "purge", "--queue", "math", uri);
+      assertEquals(0, purge.code(), purge.err());
+      assertTrue(purge.out().contains("1 dead letter(s) deleted"), purge.out());
+      assertTrue(CliTest.run("dlq", "list", uri).out().contains("(no dead letters)"));
+
       // A message waiting for an hour shows in the queue listing (a drained queue lists nothing).
       CliTest.Run later =
           CliTest.run("submit", "square", "--json", "3", "--delay", "1h", CliTest.MATH, uri);

@@ -178,9 +178,12 @@ class CliTest {
     Run list = run("dlq", "list");
     assertEquals(0, list.code());
     assertTrue(list.out().contains("(no dead letters)"));
-    Run purge = run("dlq", "purge");
-    assertEquals(1, purge.code());
-    assertTrue(purge.err().contains("not supported yet"), purge.err());
+    Run purgeWhat = run("dlq", "purge");
+    assertEquals(2, purgeWhat.code());
+    assertTrue(purgeWhat.err().contains("--queue"), purgeWhat.err());
+    Run purge = run("dlq", "purge", "--all");
+    assertEquals(0, purge.code(), purge.err());
+    assertTrue(purge.out().contains("0 dead letter(s) deleted"), purge.out());
     Run queues = run("queues");
     assertEquals(0, queues.code());
     assertTrue(queues.out().contains("QUEUE"), queues.out());

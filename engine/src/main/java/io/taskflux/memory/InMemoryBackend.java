@@ -158,6 +158,13 @@ public final class InMemoryBackend implements Backend {
     return atomically(now -> store.deadLetter(message, retention, now));
   }
 
+  @Override
+  public Mono<Long> deleteDeadLetters(String queue, List<String> ids) {
+    Objects.requireNonNull(queue, "queue");
+    List<String> copy = List.copyOf(ids);
+    return atomically(now -> store.deleteDeadLetters(queue, copy));
+  }
+
   // ---------------------------------------------------------------- work
 
   @Override

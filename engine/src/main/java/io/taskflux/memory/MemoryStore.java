@@ -188,6 +188,23 @@ final class MemoryStore {
         : new StoredMessage(ref, MessageState.DEAD_LETTER, d.message, null, d.expiresAt, null);
   }
 
+  long deleteDeadLetters(String queue, List<String> ids) {
+    QueueState q = queues.get(queue);
+    if (q == null) {
+      return 0;
+    }
+    List<String> targets = ids.isEmpty() ? List.copyOf(q.dead.keySet()) : ids;
+    long n = 0;
+    for (String id : targets) {
+      DeadLetter d = q.dead.remove(id);
+      if (d != null) {
+        expiries.cancel(d.expiry);
+        n++;
+      }
+    }
+    return n;
+  }
+
   boolean deadLetter(Message m, Retention retention, Instant now) {
     boolean removed = remove(m.ref());
     addDead(m, retention.deadLetter(), now);

@@ -125,6 +125,14 @@ public interface Backend {
    */
   Mono<Boolean> deadLetter(io.taskflux.task.Message message, Retention retention);
 
+  /**
+   * Deletes dead letters of one queue: those with the given ids, or every one when {@code ids} is
+   * empty (a purge). Live messages, statuses and results are not touched.
+   *
+   * @return how many dead letters were deleted
+   */
+  Mono<Long> deleteDeadLetters(String queue, List<String> ids);
+
   // ---------------------------------------------------------------- work
 
   /**

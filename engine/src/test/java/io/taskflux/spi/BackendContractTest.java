@@ -109,6 +109,35 @@ public abstract class BackendContractTest extends BackendContractSupport {
   }
 
   @Test
+  void deleteDeadLettersDeletesTheGivenOnesOrPurgesTheQueue() {
+    Message a = message("a", 0);
+    Message b = message("a", 0);
+    Message c = message("a", 0);
+    Message live = message("a", 0);
+    for (Message m : List.of(a, b, c)) {
+      backend.deadLetter(m.withExceptionDetails(BOOM), R).block(SOON);
+    }
+    enqueue(live);
+    StepVerifier.create(backend.deleteDeadLetters(queue("a"), List.of(a.id(), "nobody")))
+        .expectNext(1L)
+        .verifyComplete();
+    StepVerifier.create(backend.findDeadLetter(a.ref())).verifyComplete();
+    assertEquals(MessageState.DEAD_LETTER, find(b.ref()).state());
+    StepVerifier.create(backend.deleteDeadLetters(queue("a"), List.of()))
+        .expectNext(2L)
+        .verifyComplete();
+    StepVerifier.create(backend.findDeadLetter(b.ref())).verifyComplete();
+    StepVerifier.create(backend.findDeadLetter(c.ref())).verifyComplete();
+    assertEquals(MessageState.READY, find(live.ref()).state(), "live messages stay");
+    StepVerifier.create(backend.deleteDeadLetters(queue("a"), List.of()))
+        .expectNext(0L)
+        .verifyComplete();
+    StepVerifier.create(backend.deleteDeadLetters(queue("empty"), List.of()))
+        .expectNext(0L)
+        .verifyComplete();
+  }
+
+  @Test
   void deadLetterMovesAMessageWithoutALeaseAndFindDeadLetterSeesOnlyTheDlq() {
     Message m = message("a", 0);
     enqueue(m);

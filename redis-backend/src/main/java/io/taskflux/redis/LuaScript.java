@@ -23,6 +23,7 @@ enum LuaScript {
   REMOVE("remove", Keys.QUEUE_KEY_SUFFIXES.length),
   FIND_DEAD_LETTER("find_dead_letter", Keys.QUEUE_KEY_SUFFIXES.length),
   DEAD_LETTER("dead_letter", Keys.QUEUE_KEY_SUFFIXES.length),
+  DELETE_DEAD_LETTERS("delete_dead_letters", Keys.QUEUE_KEY_SUFFIXES.length),
   CLAIM("claim", Keys.QUEUE_KEY_SUFFIXES.length),
   AWAIT_WORK("await_work", Keys.QUEUE_KEY_SUFFIXES.length),
   PROMOTE_DUE("promote_due", Keys.QUEUE_KEY_SUFFIXES.length),

@@ -304,6 +304,18 @@ public final class RedisBackend implements Backend {
                 .flatMap(n -> register(m.queue()).thenReturn(n == 1L)));
   }
 
+  @Override
+  public Mono<Long> deleteDeadLetters(String queue, List<String> ids) {
+    Objects.requireNonNull(queue, "queue");
+    List<String> copy = List.copyOf(ids);
+    return guard(
+        () -> {
+          Args args = args(queue, clock.millis());
+          copy.forEach(args::add);
+          return scripts.number(LuaScript.DELETE_DEAD_LETTERS, qk(queue), args);
+        });
+  }
+
   // ---------------------------------------------------------------- work
 
   @Override
