@@ -59,10 +59,17 @@ final class Notifications extends RedisPubSubAdapter<String, byte[]> {
     }
 
     void unsubscribe(String name) {
-      if (sharded) {
-        connection.async().sunsubscribe(name);
-      } else {
-        connection.async().unsubscribe(name);
+      if (!connection.isOpen()) {
+        return; // the backend was closed while the channel lingered
+      }
+      try {
+        if (sharded) {
+          connection.async().sunsubscribe(name);
+        } else {
+          connection.async().unsubscribe(name);
+        }
+      } catch (RuntimeException e) {
+        // Closed in between (Lettuce's timer is gone): nothing left to unsubscribe from.
       }
     }
   }
