@@ -311,7 +311,11 @@ final class Notifications extends RedisPubSubAdapter<String, byte[]> {
       targets = List.copyOf(found);
     }
     for (Listener t : targets) {
-      t.onMessage().accept(value);
+      try {
+        t.onMessage().accept(value);
+      } catch (RuntimeException e) {
+        // One failing listener must not cost the others their wake-up.
+      }
     }
   }
 

@@ -157,13 +157,17 @@ final class RedisWaits {
                   keys.resultChannel(ref.queue()),
                   true,
                   ref.id(),
-                  value -> {
-                    StoredResult r =
-                        quietly(v -> stored.decodeResult(ref, v, Long.MIN_VALUE), value);
-                    if (r != null) {
-                      sink.tryEmitValue(r);
-                    }
-                  },
+                  // Decoded on the signal scheduler, not on Lettuce's I/O thread: Jackson may
+                  // take a lock on first use, and the I/O thread serves every other listener.
+                  value ->
+                      signals.schedule(
+                          () -> {
+                            StoredResult r =
+                                quietly(v -> stored.decodeResult(ref, v, Long.MIN_VALUE), value);
+                            if (r != null) {
+                              sink.tryEmitValue(r);
+                            }
+                          }),
                   () -> backend.getResult(ref).subscribe(sink::tryEmitValue, e -> {}));
           Mono<StoredResult> wait =
               reg.ready().then(backend.getResult(ref)).switchIfEmpty(sink.asMono());
