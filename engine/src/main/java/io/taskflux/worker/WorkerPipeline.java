@@ -1,0 +1,527 @@
+package io.taskflux.worker;
+
+import io.taskflux.NonRetryableException;
+import io.taskflux.TaskTimeoutException;
+import io.taskflux.UnknownTaskException;
+import io.taskflux.backoff.Backoff;
+import io.taskflux.engine.TaskHooks;
+import io.taskflux.engine.WorkerOptions;
+import io.taskflux.internal.Ids;
+import io.taskflux.spi.Backend;
+import io.taskflux.spi.ClaimRequest;
+import io.taskflux.spi.CompleteRequest;
+import io.taskflux.spi.Delivery;
+import io.taskflux.spi.FailRequest;
+import io.taskflux.spi.Lease;
+import io.taskflux.spi.QueueSelector;
+import io.taskflux.spi.ReapRequest;
+import io.taskflux.spi.Retention;
+import io.taskflux.spi.RetryRequest;
+import io.taskflux.spi.SettleResult;
+import io.taskflux.task.ExceptionDetails;
+import io.taskflux.task.Message;
+import io.taskflux.time.Timers;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The worker pipeline, top to bottom in one file: <b>claim</b> (as many messages as free slots)
+ * &rarr; <b>decode</b> (task name, arguments) &rarr; <b>run</b> (under a timeout, a lease keeper
+ * and a revocation watch) &rarr; <b>complete</b> | <b>retry</b> | <b>fail</b>. Every policy
+ * decision of taskflux is here: whether to retry ({@link #retryable}), how long to wait (the
+ * message's backoff, counted from the failure), what a timeout, a revocation, a lost lease and a
+ * shutdown mean. The backend only performs the atomic steps.
+ *
+ * <p><b>The claim loop</b> is one logical thread whose state is {@link #state}: {@code CLAIMING} (a
+ * claim or the step after it is in progress), {@code WAITING_WORK} (subscribed to {@link
+ * Backend#awaitWork}: no polling), {@code WAITING_SLOT} (every slot busy: the next finished task
+ * restarts the loop), {@code STOPPING}, {@code STOPPED}. Only the loop raises {@link #inFlight}: it
+ * reserves all free slots before a claim and gives back what the claim did not fill, so at no time
+ * run more than {@code concurrency} tasks, and a stop waits for claims in progress too. Finished
+ * tasks lower it from any thread; the one that frees a slot while the loop waits for one moves it
+ * back to {@code CLAIMING} by CAS, and the loop re-checks after parking so no wake-up is lost. Each
+ * claim is subscribed on {@link Schedulers#parallel()}, so the loop never recurses.
+ *
+ * <p><b>A task</b> runs on {@link Schedulers#parallel()} (a blocking task on the engine caller's
+ * bounded pool). Its lease is extended on the clock's timer thread, never on the task's thread.
+ */
+final class WorkerPipeline implements Worker {
+
+  private static final System.Logger LOG = System.getLogger("io.taskflux.worker");
+
+  private static final int NEW = 0;
+  private static final int CLAIMING = 1;
+  private static final int WAITING_WORK = 2;
+  private static final int WAITING_SLOT = 3;
+  private static final int STOPPING = 4;
+  private static final int STOPPED = 5;
+
+  private final Backend backend;
+  private final Function<String, RegisteredTask> registry;
+  private final Retention retention;
+  private final Duration defaultResultTtl;
+  private final WorkerOptions options;
+  private final List<String> queues;
+  private final List<QueueSelector> selectors;
+  private final String id;
+  private final Clock clock;
+  private final Scheduler timer;
+  private final CompletionBatcher completions;
+
+  private final AtomicInteger state = new AtomicInteger(NEW);
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Sinks.Empty<Void> graceOver = Sinks.empty();
+  private final Sinks.Empty<Void> stopped = Sinks.empty();
+  private volatile Disposable waiting;
+
+  WorkerPipeline(WorkerContext context, WorkerOptions options) {
+    if (options.queues().isEmpty()) {
+      throw new IllegalArgumentException("options.queues must not be empty");
+    }
+    this.backend = context.backend();
+    this.registry = context.registry();
+    this.retention = context.retention();
+    this.defaultResultTtl = context.defaultResultTtl();
+    this.options = options;
+    this.queues = options.queues();
+    this.selectors = QueueSelector.all(queues);
+    this.id = context.namespace() + ":worker:" + Ids.randomUuid();
+    this.clock = backend.clock();
+    this.timer = Timers.scheduler(clock);
+    this.completions = new CompletionBatcher(backend);
+  }
+
+  // ================================================================ the claim loop
+
+  @Override
+  public Worker start() {
+    if (!state.compareAndSet(NEW, CLAIMING)) {
+      throw new IllegalStateException("worker " + id + " was already started");
+    }
+    LOG.log(Level.DEBUG, () -> "worker " + id + " starts on " + queues);
+    claimNext();
+    return this;
+  }
+
+  /** CLAIMING: reserves every free slot and claims that many messages, or waits for a slot. */
+  private void claimNext() {
+    int free = options.concurrency() - inFlight.get();
+    if (free <= 0) {
+      if (!state.compareAndSet(CLAIMING, WAITING_SLOT)) {
+        return; // stopping
+      }
+      // A slot freed between the read above and the CAS saw CLAIMING and did nothing: re-check.
+      if (options.concurrency() - inFlight.get() > 0
+          && state.compareAndSet(WAITING_SLOT, CLAIMING)) {
+        claimNext();
+      }
+      return;
+    }
+    inFlight.addAndGet(free);
+    ClaimRequest request = new ClaimRequest(selectors, free, id, options.lease(), retention);
+    Mono.defer(() -> backend.claim(request))
+        .subscribeOn(Schedulers.parallel())
+        .subscribe(
+            deliveries -> dispatch(deliveries, free),
+            error -> {
+              release(free);
+              loopFailed(error);
+            });
+  }
+
+  /** Starts each delivery in a reserved slot, gives back the unused ones, and goes on. */
+  private void dispatch(List<Delivery> deliveries, int reserved) {
+    for (Delivery delivery : deliveries) {
+      process(delivery)
+          .subscribeOn(Schedulers.parallel())
+          .doFinally(signal -> release(1))
+          .subscribe(
+              null, e -> LOG.log(Level.ERROR, "worker " + id + ": settling an attempt failed", e));
+    }
+    release(reserved - deliveries.size());
+    if (state.get() != CLAIMING) {
+      return; // stopping: what was just claimed runs within the grace period
+    }
+    if (deliveries.isEmpty()) {
+      awaitWork();
+    } else {
+      claimNext();
+    }
+  }
+
+  /**
+   * Nothing claimable: takes back expired leases, promotes due delayed messages (as the SPI asks of
+   * its callers), then waits for work without polling.
+   */
+  private void awaitWork() {
+    if (!state.compareAndSet(CLAIMING, WAITING_WORK)) {
+      return;
+    }
+    waiting =
+        backend
+            .requeueExpired(new ReapRequest(queues, retention))
+            .then(backend.promoteDue(queues))
+            .then(Mono.defer(() -> backend.awaitWork(queues, options.idleWait())))
+            .subscribeOn(Schedulers.parallel())
+            .subscribe(
+                null,
+                this::loopFailed,
+                () -> {
+                  if (state.compareAndSet(WAITING_WORK, CLAIMING)) {
+                    claimNext();
+                  }
+                });
+  }
+
+  /** A backend error in the loop: logged; the loop goes on after a pause. */
+  private void loopFailed(Throwable error) {
+    LOG.log(Level.WARNING, "worker " + id + ": backend error, retrying in 1 s", error);
+    state.compareAndSet(WAITING_WORK, CLAIMING);
+    Mono.delay(Duration.ofSeconds(1))
+        .subscribe(
+            t -> {
+              if (state.get() == CLAIMING) {
+                claimNext();
+              }
+            });
+  }
+
+  /** Gives back {@code n} slots; wakes a loop waiting for one, or ends a stop. */
+  private void release(int n) {
+    if (n == 0) {
+      return;
+    }
+    int left = inFlight.addAndGet(-n);
+    if (state.compareAndSet(WAITING_SLOT, CLAIMING)) {
+      claimNext();
+    } else if (left == 0 && state.get() == STOPPING) {
+      finishStop();
+    }
+  }
+
+  @Override
+  public Mono<Void> stop() {
+    for (; ; ) {
+      int s = state.get();
+      if (s >= STOPPING) {
+        break;
+      }
+      if (state.compareAndSet(s, s == NEW ? STOPPED : STOPPING)) {
+        if (s == NEW) {
+          stopped.tryEmitEmpty();
+          break;
+        }
+        Disposable w = waiting;
+        if (w != null) {
+          w.dispose();
+        }
+        LOG.log(Level.DEBUG, () -> "worker " + id + " stops; " + inFlight.get() + " in flight");
+        if (inFlight.get() == 0) {
+          finishStop();
+        } else {
+          Mono.delay(options.gracePeriod(), timer).subscribe(t -> graceOver.tryEmitEmpty());
+        }
+        break;
+      }
+    }
+    return stopped.asMono();
+  }
+
+  private void finishStop() {
+    if (state.compareAndSet(STOPPING, STOPPED)) {
+      graceOver.tryEmitEmpty();
+      stopped.tryEmitEmpty();
+    }
+  }
+
+  @Override
+  public boolean isDisposed() {
+    return state.get() >= STOPPING;
+  }
+
+  @Override
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  // ================================================================ one message
+
+  /** Decode → run → settle one delivery. Completes when the attempt is settled. */
+  private Mono<Void> process(Delivery delivery) {
+    Lease lease = delivery.lease();
+    if (delivery.message() == null) {
+      return deadLetter(lease, null, null, delivery.error());
+    }
+    Message message = delivery.message();
+    RegisteredTask task = registry.apply(message.task());
+    if (task == null) {
+      return deadLetter(lease, message, null, new UnknownTaskException(message.task()));
+    }
+    Object input;
+    try {
+      input = task.decode(message); // undecodable or wrong type: UndecodablePayloadException
+    } catch (RuntimeException e) {
+      return deadLetter(lease, message, task, e);
+    }
+    return run(task, input, lease, message)
+        .flatMap(outcome -> settle(task, lease, message, outcome))
+        .onErrorResume(
+            e -> {
+              // The backend failed while settling: the lease will expire and the message will be
+              // taken back (at-least-once), so logging is all that is left to do.
+              LOG.log(Level.WARNING, "worker " + id + ": could not settle " + message.ref(), e);
+              return Mono.empty();
+            });
+  }
+
+  /**
+   * Runs one attempt and reports the first of: its result or error (under the message's timeout),
+   * its revocation, the loss of its lease, the end of the grace period of a stop. The losers are
+   * cancelled, which stops the task (dispose, or interrupt for a blocking one). Revocation is
+   * subscribed first: a message revoked between claim and start never starts.
+   */
+  private Mono<Outcome> run(RegisteredTask task, Object input, Lease lease, Message message) {
+    return Mono.defer(
+        () -> {
+          Mono<Outcome> revoked =
+              backend.awaitRevocation(message.ref()).thenReturn(Outcome.REVOKED);
+          Mono<Outcome> interrupted =
+              graceOver
+                  .asMono()
+                  .then(
+                      Mono.fromSupplier(
+                          () ->
+                              Outcome.failure(
+                                  new WorkerStoppedException(
+                                      "worker " + id + " stopped before the task finished"))));
+          Mono<Outcome> leaseLost = keepLease(lease).thenReturn(Outcome.LEASE_LOST);
+          Invocation invocation = task.start(input, message);
+          Mono<Outcome> attempt =
+              invocation
+                  .value()
+                  .timeout(
+                      message.timeout(),
+                      Mono.error(
+                          () ->
+                              new TaskTimeoutException(
+                                  "task "
+                                      + message.ref()
+                                      + " ran longer than its timeout "
+                                      + message.timeout())),
+                      timer)
+                  .map(Outcome::success)
+                  .defaultIfEmpty(Outcome.success(null))
+                  .onErrorResume(e -> Mono.just(Outcome.failure(e)));
+          Mono<Outcome> first = Mono.firstWithSignal(revoked, interrupted, leaseLost, attempt);
+          return options.completeOnlyOnThreadExit()
+              ? first.flatMap(o -> invocation.exited().thenReturn(o))
+              : first;
+        });
+  }
+
+  /**
+   * Extends the lease every third of its length, on the clock's timer (never the task's thread);
+   * completes when an extension finds the lease lost. A backend error is not a loss: the next tick
+   * tries again. One-shot delays rather than {@code Flux.interval}: cancelling a periodic task
+   * contends on the executor's queue lock, which BlockHound rightly reports on a parallel thread.
+   */
+  private Mono<Void> keepLease(Lease lease) {
+    Duration every = options.lease().dividedBy(3);
+    return Mono.delay(every, timer)
+        .then(
+            Mono.defer(
+                () ->
+                    backend
+                        .extendLease(lease, options.lease())
+                        .hasElement()
+                        .onErrorResume(e -> Mono.just(true))))
+        .repeat()
+        .filter(held -> !held)
+        .next()
+        .then();
+  }
+
+  /** What one attempt came to. */
+  private record Outcome(Kind kind, Object value, Throwable error) {
+    enum Kind {
+      SUCCESS,
+      FAILURE,
+      REVOKED,
+      LEASE_LOST
+    }
+
+    static final Outcome REVOKED = new Outcome(Kind.REVOKED, null, null);
+    static final Outcome LEASE_LOST = new Outcome(Kind.LEASE_LOST, null, null);
+
+    static Outcome success(Object value) {
+      return new Outcome(Kind.SUCCESS, value, null);
+    }
+
+    static Outcome failure(Throwable error) {
+      return new Outcome(Kind.FAILURE, null, error);
+    }
+  }
+
+  // ================================================================ settle
+
+  private Mono<Void> settle(RegisteredTask task, Lease lease, Message message, Outcome outcome) {
+    return switch (outcome.kind()) {
+      case SUCCESS -> complete(task, lease, message, outcome.value());
+      case FAILURE -> failed(task, lease, message, outcome.error());
+      case REVOKED -> {
+        // The backend already dead-lettered it and wrote FAILED when it was revoked.
+        hook(task, message, "onRevocation", h -> h.onRevocation(message));
+        yield Mono.empty();
+      }
+      case LEASE_LOST -> {
+        // Another attempt owns the message now (or nobody needs it): discard this one.
+        LOG.log(Level.WARNING, "worker " + id + ": lease of " + message.ref() + " lost");
+        yield Mono.empty();
+      }
+    };
+  }
+
+  /**
+   * Success: stores the result, sets SUCCEEDED, removes the message and submits its callback, in
+   * one atomic backend step (batched with other completions). A result that arrives after a
+   * revocation is discarded.
+   */
+  private Mono<Void> complete(RegisteredTask task, Lease lease, Message message, Object value) {
+    JsonNode result;
+    try {
+      result = task.encode(value);
+    } catch (RuntimeException e) {
+      return failed(task, lease, message, e);
+    }
+    Instant now = clock.instant();
+    List<Message> callbacks =
+        message.callback() == null ? List.of() : List.of(callbackOf(message, result, now));
+    Duration ttl = message.resultTtl() != null ? message.resultTtl() : defaultResultTtl;
+    return completions
+        .complete(new CompleteRequest(lease, result, ttl, callbacks, retention))
+        .doOnNext(
+            settled ->
+                afterSettle(settled, task, message, "onSuccess", h -> h.onSuccess(message, value)))
+        .then();
+  }
+
+  /**
+   * The message's callback, ready to enqueue: it gets this result as {@code previousResult}, the
+   * chain's first message as progenitor, this message as its predecessor, and its own delay counted
+   * from now. It keeps the rest of the chain as its own callback.
+   */
+  private static Message callbackOf(Message message, JsonNode result, Instant now) {
+    Message callback = message.callback();
+    return callback.toBuilder()
+        .previousResult(result)
+        .progenitorId(message.progenitorId() != null ? message.progenitorId() : message.id())
+        .previousMessageId(message.id())
+        .createdAt(now)
+        .updatedAt(now)
+        .readyAt(now.plus(callback.delay()))
+        .build();
+  }
+
+  /**
+   * Failure: another attempt if the error is retryable and retries are left, ready after the
+   * backoff counted from now (at once after a shutdown, which is not the task's fault); otherwise
+   * the dead-letter queue with the error's details.
+   */
+  private Mono<Void> failed(RegisteredTask task, Lease lease, Message message, Throwable error) {
+    Throwable cause = unwrap(error);
+    ExceptionDetails details = ExceptionDetails.of(cause);
+    if (!retryable(cause) || !message.canRetry()) {
+      return deadLetter(lease, message, task, cause);
+    }
+    Instant now = clock.instant();
+    Duration wait =
+        cause instanceof WorkerStoppedException
+            ? Duration.ZERO
+            : Backoff.fromSettings(message.backoff()).delay(message.retries() + 1);
+    return backend
+        .retry(new RetryRequest(lease, now.plus(wait), details, retention))
+        .doOnNext(
+            settled ->
+                afterSettle(settled, task, message, "onRetry", h -> h.onRetry(message, details)))
+        .then();
+  }
+
+  /** Ends a message for good: dead letter, FAILED, with the error's details. */
+  private Mono<Void> deadLetter(
+      Lease lease, Message message, RegisteredTask task, Throwable error) {
+    ExceptionDetails details = ExceptionDetails.of(error);
+    if (task == null) {
+      LOG.log(Level.WARNING, "worker " + id + ": dead-lettering " + lease.ref() + ": " + error);
+    }
+    return backend
+        .fail(new FailRequest(lease, details, retention))
+        .doOnNext(
+            settled -> {
+              if (task != null) {
+                afterSettle(
+                    settled, task, message, "onFailure", h -> h.onFailure(message, details));
+              }
+            })
+        .then();
+  }
+
+  /** Runs the outcome's hook if the step applied, onRevocation if the message was revoked. */
+  private void afterSettle(
+      SettleResult settled,
+      RegisteredTask task,
+      Message message,
+      String name,
+      Consumer<TaskHooks<Object, Object>> hook) {
+    switch (settled) {
+      case APPLIED -> hook(task, message, name, hook);
+      case REVOKED -> hook(task, message, "onRevocation", h -> h.onRevocation(message));
+      case LEASE_LOST ->
+          LOG.log(Level.WARNING, "worker " + id + ": lease of " + message.ref() + " lost");
+    }
+  }
+
+  /** Runs a hook; one that throws is logged and changes nothing. */
+  private void hook(
+      RegisteredTask task, Message message, String name, Consumer<TaskHooks<Object, Object>> h) {
+    try {
+      h.accept(task.hooks());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "hook " + name + " of " + message.ref() + " threw; ignored", e);
+    }
+  }
+
+  // ================================================================ classification
+
+  /** The one retry classifier: everything but {@link NonRetryableException} may be retried. */
+  static boolean retryable(Throwable error) {
+    return !(error instanceof NonRetryableException);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable e = error;
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+}
