@@ -99,9 +99,12 @@ final class Keys {
     return "{" + ns + ":lock:" + escape(name) + "}";
   }
 
-  /** Channel on which every lock release of the namespace is published (payload: the name). */
-  String lockChannel() {
-    return "{" + ns + "}:locks";
+  /**
+   * Channel on which a lock's releases are published (payload: the name). It shares the lock's hash
+   * tag: a script may only publish (SPUBLISH) to a channel of the slot it runs in.
+   */
+  String lockChannel(String name) {
+    return lock(name) + ":released";
   }
 
   /** A named counter, under its own hash tag. */

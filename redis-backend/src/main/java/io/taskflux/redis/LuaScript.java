@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 /**
  * The catalog of Lua scripts: one per backend operation, each a file in {@code
  * io/taskflux/redis/lua/} whose header documents its KEYS, ARGV, returns and error codes. A line
- * {@code -- @include name} is replaced by {@code includes/name.lua} when the script is loaded. The
- * SHA-1 of the expanded source is what {@code EVALSHA} calls.
+ * {@code -- @include name} is replaced by {@code includes/name.lua} (itself expanded) when the
+ * script is loaded. The SHA-1 of the expanded source is what {@code EVALSHA} calls.
  */
 enum LuaScript {
   ENQUEUE("enqueue", Keys.QUEUE_KEY_SUFFIXES.length),
@@ -94,7 +94,7 @@ enum LuaScript {
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       m.appendReplacement(
-          out, Matcher.quoteReplacement(read(DIR + "includes/" + m.group(1) + ".lua")));
+          out, Matcher.quoteReplacement(expand(read(DIR + "includes/" + m.group(1) + ".lua"))));
     }
     m.appendTail(out);
     return out.toString();

@@ -119,7 +119,7 @@ public final class RedisBackend implements Backend {
     // the first waiter do not pay for the handshakes. A failure here is forgotten: operations
     // connect again and report it.
     connections.commands().subscribe(c -> {}, e -> {});
-    connections.pubSub().subscribe(c -> {}, e -> {});
+    notifications.warmUp();
   }
 
   /**
@@ -799,7 +799,7 @@ public final class RedisBackend implements Backend {
                 .number(
                     LuaScript.RELEASE_LOCK,
                     new String[] {keys.lock(name)},
-                    new Args().add(clock.millis()).add(owner).add(keys.lockChannel()).add(name))
+                    new Args().add(clock.millis()).add(owner).add(keys.lockChannel(name)).add(name))
                 .map(n -> n == 1L));
   }
 

@@ -26,9 +26,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * The Lettuce side of a backend: one client (standalone or cluster), the shared command connection
- * (Lettuce pipelines every caller's commands on it), the one pub/sub connection, and {@link
- * BlockingPops} for the dedicated blocking connections. Every connection is made on first use,
- * asynchronously, and reconnects by itself.
+ * (Lettuce pipelines every caller's commands on it), pub/sub connections for {@link Notifications}
+ * (one per node that serves a subscribed channel: the server, or each cluster master owning one),
+ * and {@link BlockingPops} for the dedicated blocking connections. Every connection is made on
+ * first use, asynchronously, and reconnects by itself.
  */
 final class RedisConnections {
 
@@ -43,11 +44,17 @@ final class RedisConnections {
   private final RedisClusterClient clusterClient; // null when standalone
   private final Lazy<StatefulRedisConnection<String, byte[]>> standalone;
   private final Lazy<StatefulRedisClusterConnection<String, byte[]>> cluster;
-  private final Lazy<StatefulRedisPubSubConnection<String, byte[]>> pubSub;
+  private final RedisClient pubSubClient; // pub/sub connections, one per node serving channels
   private final BlockingPops blocking;
 
   RedisConnections(RedisBackend.Builder b) {
-    this.seeds = List.copyOf(b.uris);
+    // A URI's timeout bounds the connection handshake (HELLO, AUTH, SELECT) and the topology
+    // refresh's connections; Lettuce's default is 60 s, which let one stalled handshake hold the
+    // first cluster operation for a minute. The command timeout is the right bound for both.
+    this.seeds =
+        b.uris.stream()
+            .map(u -> RedisURI.builder(u).withTimeout(b.commandTimeout).build())
+            .toList();
     this.address =
         seeds.stream().map(u -> u.getHost() + ":" + u.getPort()).collect(Collectors.joining(","));
     this.ownResources = b.resources == null;
@@ -102,16 +109,6 @@ final class RedisConnections {
                   Mono.fromCompletionStage(clusterClient::refreshPartitionsAsync)
                       .then(Mono.fromCompletionStage(() -> clusterClient.connectAsync(CODEC)))
                       .onErrorMap(this::translate));
-      // The pub/sub connection needs the topology, which the command connection loads first.
-      this.pubSub =
-          new Lazy<>(
-              () ->
-                  cluster
-                      .get()
-                      .then(
-                          Mono.<StatefulRedisPubSubConnection<String, byte[]>>fromCompletionStage(
-                              () -> clusterClient.connectPubSubAsync(CODEC)))
-                      .onErrorMap(this::translate));
     } else {
       this.clusterClient = null;
       this.cluster = null;
@@ -121,12 +118,12 @@ final class RedisConnections {
               () ->
                   Mono.fromCompletionStage(() -> client.connectAsync(CODEC, uri))
                       .onErrorMap(this::translate));
-      this.pubSub =
-          new Lazy<>(
-              () ->
-                  Mono.<StatefulRedisPubSubConnection<String, byte[]>>fromCompletionStage(
-                          () -> client.connectPubSubAsync(CODEC, uri))
-                      .onErrorMap(this::translate));
+    }
+    if (b.cluster) {
+      this.pubSubClient = RedisClient.create(resources);
+      this.pubSubClient.setOptions(built);
+    } else {
+      this.pubSubClient = client;
     }
     this.blocking = new BlockingPops(blockingClient, this);
   }
@@ -151,9 +148,11 @@ final class RedisConnections {
         : standalone.get().map(StatefulRedisConnection::async);
   }
 
-  /** The one pub/sub connection. */
-  Mono<StatefulRedisPubSubConnection<String, byte[]>> pubSub() {
-    return pubSub.get();
+  /** A new pub/sub connection to {@code node} (see {@link #nodeFor}). */
+  Mono<StatefulRedisPubSubConnection<String, byte[]>> connectPubSub(RedisURI node) {
+    return Mono.<StatefulRedisPubSubConnection<String, byte[]>>fromCompletionStage(
+            () -> pubSubClient.connectPubSubAsync(CODEC, node))
+        .onErrorMap(this::translate);
   }
 
   BlockingPops blocking() {
@@ -199,6 +198,12 @@ final class RedisConnections {
                         ? clusterClient.shutdownAsync(0, 2, TimeUnit.SECONDS)
                         : java.util.concurrent.CompletableFuture.<Void>completedFuture(null)))
         .then(Mono.fromCompletionStage(() -> client.shutdownAsync(0, 2, TimeUnit.SECONDS)))
+        .then(
+            Mono.fromCompletionStage(
+                () ->
+                    pubSubClient != client
+                        ? pubSubClient.shutdownAsync(0, 2, TimeUnit.SECONDS)
+                        : java.util.concurrent.CompletableFuture.<Void>completedFuture(null)))
         .then(
             ownResources
                 ? Mono.fromFuture(() -> toCompletable(resources.shutdown(0, 2, TimeUnit.SECONDS)))

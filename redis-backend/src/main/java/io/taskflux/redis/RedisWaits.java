@@ -30,7 +30,8 @@ import reactor.core.scheduler.Scheduler;
  *       woken only if work is claimable (stale tokens are absorbed here).
  *   <li>{@code awaitResult}, {@code watchStatus}, {@code awaitRevocation}, {@code awaitLockFree}:
  *       register with {@link Notifications} first, read the current value once the subscription is
- *       confirmed, then wait for the published write.
+ *       confirmed, then wait for the published write; after a pub/sub reconnect the value is read
+ *       again, so a write published while the connection was down still wakes the waiter.
  * </ul>
  *
  * Signals are delivered on the backend's signal scheduler (never on a Lettuce I/O thread), and
@@ -156,13 +157,18 @@ final class RedisWaits {
                   keys.resultChannel(ref.queue()),
                   true,
                   ref.id(),
-                  value -> {
-                    StoredResult r =
-                        quietly(v -> stored.decodeResult(ref, v, Long.MIN_VALUE), value);
-                    if (r != null) {
-                      sink.tryEmitValue(r);
-                    }
-                  });
+                  // Decoded on the signal scheduler, not on Lettuce's I/O thread: Jackson may
+                  // take a lock on first use, and the I/O thread serves every other listener.
+                  value ->
+                      signals.schedule(
+                          () -> {
+                            StoredResult r =
+                                quietly(v -> stored.decodeResult(ref, v, Long.MIN_VALUE), value);
+                            if (r != null) {
+                              sink.tryEmitValue(r);
+                            }
+                          }),
+                  () -> backend.getResult(ref).subscribe(sink::tryEmitValue, e -> {}));
           Mono<StoredResult> wait =
               reg.ready().then(backend.getResult(ref)).switchIfEmpty(sink.asMono());
           return finish(wait).doFinally(s -> reg.dispose());
@@ -184,7 +190,8 @@ final class RedisWaits {
                     if (s != null) {
                       order.event(s);
                     }
-                  });
+                  },
+                  () -> backend.readStatus(ref).subscribe(order::event, e -> {}));
           Mono<Void> start =
               reg.ready()
                   .then(backend.readStatus(ref))
@@ -247,7 +254,20 @@ final class RedisWaits {
           Sinks.Empty<Void> sink = Sinks.empty();
           Notifications.Registration reg =
               notifications.listen(
-                  keys.revocationChannel(ref.queue()), true, ref.id(), v -> sink.tryEmitEmpty());
+                  keys.revocationChannel(ref.queue()),
+                  true,
+                  ref.id(),
+                  v -> sink.tryEmitEmpty(),
+                  () ->
+                      backend
+                          .isRevoked(ref)
+                          .subscribe(
+                              revoked -> {
+                                if (revoked) {
+                                  sink.tryEmitEmpty();
+                                }
+                              },
+                              e -> {}));
           Mono<Void> wait =
               reg.ready()
                   .then(backend.isRevoked(ref))
@@ -261,7 +281,23 @@ final class RedisWaits {
         () -> {
           Sinks.Empty<Void> sink = Sinks.empty();
           Notifications.Registration reg =
-              notifications.listen(keys.lockChannel(), false, name, v -> sink.tryEmitEmpty());
+              notifications.listen(
+                  keys.lockChannel(name),
+                  false,
+                  name,
+                  v -> sink.tryEmitEmpty(),
+                  () ->
+                      backend
+                          .get(keys.lock(name))
+                          .map(java.util.Optional::of)
+                          .defaultIfEmpty(java.util.Optional.empty())
+                          .subscribe(
+                              v -> {
+                                if (Stored.lockHolder(v.orElse(null), clock.millis()) == null) {
+                                  sink.tryEmitEmpty();
+                                }
+                              },
+                              e -> {}));
           Mono<Void> wait =
               reg.ready()
                   .then(backend.get(keys.lock(name)))

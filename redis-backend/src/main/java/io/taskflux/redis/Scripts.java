@@ -17,6 +17,10 @@ final class Scripts {
 
   Scripts(RedisConnections connections) {
     this.connections = connections;
+    // Reads and hashes every script file now, on the thread that builds the backend: the first
+    // operation may run on a non-blocking thread, where class initialization that reads the jar
+    // would block (and, under BlockHound, leave LuaScript unusable for the JVM's lifetime).
+    LuaScript.values();
   }
 
   /** A script whose reply is a (possibly nested) list. */

@@ -27,7 +27,7 @@ for r = 1, tonumber(ARGV[3]) do
       local exp = now + rttl
       local v = now .. '|' .. exp .. '|' .. result
       redis.call('SET', rk, v, 'PXAT', exp)
-      redis.call('PUBLISH', P .. 'rs', #id .. ':' .. id .. v)
+      notify(P .. 'rs', #id .. ':' .. id .. v)
     end
     redis.call('ZREM', LEASED, id)
     redis.call('DEL', mkey(id))

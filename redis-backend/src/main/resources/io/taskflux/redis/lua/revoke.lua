@@ -24,7 +24,7 @@ unplace(id, st, k)
 dead_letter(id, ARGV[8], now, tonumber(ARGV[6]))
 local rexp = now + tonumber(ARGV[7])
 redis.call('SET', P .. 'rv:' .. id, rexp, 'PXAT', rexp)
-redis.call('PUBLISH', P .. 'rv', #id .. ':' .. id)
+notify(P .. 'rv', #id .. ':' .. id)
 status(id, 4, now, now, tonumber(ARGV[5]), ARGV[8])
 if st == 'l' then return 2 end
 return 1

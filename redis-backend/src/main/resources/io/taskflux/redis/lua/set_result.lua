@@ -16,5 +16,5 @@ end
 local exp = now + tonumber(ARGV[4])
 local v = now .. '|' .. exp .. '|' .. ARGV[6]
 redis.call('SET', rk, v, 'PXAT', exp)
-redis.call('PUBLISH', P .. 'rs', #id .. ':' .. id .. v)
+notify(P .. 'rs', #id .. ':' .. id .. v)
 return 1

@@ -15,6 +15,7 @@
 -- Message hash m:<id>: p payload, t task, pr priority, st state (r/d/l), k ready member,
 -- ra readyAt, rt retries, mr maxRetries, ex expiry, ua updatedAt, ed error, tok/own/le lease.
 -- Status value: version|code|at|expiry|error. Times are epoch ms of the backend's clock (ARGV).
+-- @include publish
 local P = ARGV[1]
 local READY, DELAYED, LEASED, DEAD, SEQ, WAKE, OUTBOX =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
@@ -33,7 +34,7 @@ local function status(id, code, at, now, ttl, err)
   local exp = now + ttl
   local v = redis.call('INCR', SEQ) .. '|' .. code .. '|' .. at .. '|' .. exp .. '|' .. (err or '')
   redis.call('SET', P .. 's:' .. id, v, 'PXAT', exp)
-  redis.call('PUBLISH', P .. 'st', #id .. ':' .. id .. v)
+  notify(P .. 'st', #id .. ':' .. id .. v)
 end
 
 local function place_ready(id, pr)
