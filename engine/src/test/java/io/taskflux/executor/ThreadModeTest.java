@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -203,7 +204,10 @@ class ThreadModeTest {
   @Test
   void aThreadIgnoringInterruptsIsForcedThenGivenUpOnAfterTheGracePeriods() throws Exception {
     VirtualTimeScheduler time = VirtualTimeScheduler.create();
-    AtomicInteger interrupts = new AtomicInteger();
+    // One permit per interrupt the task has seen. Each stage waits for its interrupt to be seen
+    // before the next one is sent: two interrupts sent before the thread wakes would fold into
+    // one pending interrupt flag.
+    Semaphore interrupts = new Semaphore(0);
     CompletableFuture<Void> started = new CompletableFuture<>();
     CompletableFuture<Void> release = new CompletableFuture<>();
     ThreadTask stubborn =
@@ -215,7 +219,7 @@ class ThreadModeTest {
                 try {
                   release.get();
                 } catch (InterruptedException e) {
-                  interrupts.incrementAndGet();
+                  interrupts.release();
                 }
               }
             });
@@ -229,15 +233,17 @@ class ThreadModeTest {
 
     CompletableFuture<Void> stopped = executor.stop().toFuture();
     log.awaitText("Stop signal sent to [stubborn]");
+    assertTrue(interrupts.tryAcquire(10, TimeUnit.SECONDS), "the graceful interrupt");
     assertFalse(stopped.isDone());
 
     time.advanceTimeBy(Duration.ofSeconds(5));
     log.awaitText("Tasks [stubborn] did not stop within PT5S: forced them");
+    assertTrue(interrupts.tryAcquire(10, TimeUnit.SECONDS), "the forced interrupt");
     assertFalse(stopped.isDone());
 
     time.advanceTimeBy(Duration.ofSeconds(5));
     stopped.get(10, TimeUnit.SECONDS);
-    assertEquals(2, interrupts.get(), "the graceful interrupt, then the forced one");
+    assertEquals(0, interrupts.availablePermits(), "no interrupt after the forced one");
     log.awaitText("Tasks [stubborn] are still alive after being forced to stop");
     assertFalse(executor.isRunning());
     release.complete(null);
