@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import reactor.core.publisher.Flux;
@@ -44,7 +46,8 @@ import reactor.core.scheduler.Schedulers;
  * <pre>
  * java -Xms2g -Xmx2g -cp benchmarks/target/taskflux-benchmarks.jar \
  *     io.taskflux.benchmarks.EngineBenchmark [--redis URI] [--n 50000] [--w2-seconds 10]
- *     [--warmup 5000] [--runs 1] [--only w1,w1b,w2,mem,w3] [--memory-n 100000]
+ *     [--warmup 5000] [--w2-warmup-seconds 3] [--runs 1] [--only w1,w1b,w2,mem,w3]
+ *     [--memory-n 100000]
  * </pre>
  *
  * Without {@code --redis} it starts a private {@code redis-server} (from PATH) on a free port and
@@ -114,7 +117,12 @@ public final class EngineBenchmark {
           switch (w) {
             case "w1" -> out.putAll(onFreshRedis(w, e -> withCost(o.n, () -> w1(e, o.n, 64))));
             case "w1b" -> out.putAll(onFreshRedis(w, e -> w1b(e, o.n)));
-            case "w2" -> out.putAll(onFreshRedis(w, this::w2));
+            case "w2" -> {
+              if (o.w2Warmup > 0 && run == 1) {
+                onFreshRedis("w2warmup", e -> w2(e, o.w2Warmup)); // JIT of the W2 path, untimed
+              }
+              out.putAll(onFreshRedis(w, e -> w2(e, o.w2Seconds)));
+            }
             case "mem" -> out.putAll(onFreshRedis(w, e -> memory(e, o.memoryN)));
             case "w3" -> out.putAll(w3());
             default -> throw new IllegalArgumentException("unknown workload " + w);
@@ -223,28 +231,23 @@ public final class EngineBenchmark {
       AtomicLong sum = new AtomicLong();
       AtomicLong errors = new AtomicLong();
       long t0 = System.nanoTime();
+      Consumer<Integer> onResult =
+          v -> {
+            sum.addAndGet(v);
+            if (seen.incrementAndGet() == n) {
+              done.countDown();
+            }
+          };
+      Consumer<Throwable> onError =
+          err -> {
+            errors.incrementAndGet();
+            if (seen.incrementAndGet() == n) {
+              done.countDown();
+            }
+          };
       for (int start = 0; start < n; start += CHUNK) {
         int size = Math.min(CHUNK, n - start);
-        Flux.range(start, size)
-            .flatMap(i -> engine.submit(ECHO, i), size)
-            .doOnNext(
-                h ->
-                    h.result()
-                        .subscribe(
-                            v -> {
-                              sum.addAndGet(v);
-                              if (seen.incrementAndGet() == n) {
-                                done.countDown();
-                              }
-                            },
-                            err -> {
-                              errors.incrementAndGet();
-                              if (seen.incrementAndGet() == n) {
-                                done.countDown();
-                              }
-                            }))
-            .then()
-            .block();
+        submitChunk(engine, start, size, h -> h.result().subscribe(onResult, onError));
       }
       long tSubmitted = System.nanoTime();
       if (!done.await(300, TimeUnit.SECONDS)) {
@@ -267,15 +270,11 @@ public final class EngineBenchmark {
    * time from the start to the last result seen by the producer. Cost figures cover the drain.
    */
   private Map<String, Object> w1b(TaskEngine engine, int n) throws Exception {
-    List<TaskHandle<Integer>> handles = new ArrayList<>(n);
+    List<TaskHandle<Integer>> handles = Collections.synchronizedList(new ArrayList<>(n));
     long f0 = System.nanoTime();
     for (int start = 0; start < n; start += CHUNK) {
       int size = Math.min(CHUNK, n - start);
-      handles.addAll(
-          Flux.range(start, size)
-              .flatMapSequential(i -> engine.submit(ECHO, i), size)
-              .collectList()
-              .block());
+      submitChunk(engine, start, size, handles::add);
     }
     long fillNs = System.nanoTime() - f0;
     CountDownLatch done = new CountDownLatch(1);
@@ -333,8 +332,8 @@ public final class EngineBenchmark {
    * latency of each task from its submit call (and from its intended send time) to its result seen
    * by the producer.
    */
-  private Map<String, Object> w2(TaskEngine engine) throws Exception {
-    int total = o.w2Seconds * 1000;
+  private Map<String, Object> w2(TaskEngine engine, int seconds) throws Exception {
+    int total = seconds * 1000;
     long period = TimeUnit.MILLISECONDS.toNanos(1);
     long[] intended = new long[total];
     long[] sent = new long[total];
@@ -409,12 +408,41 @@ public final class EngineBenchmark {
     }
   }
 
+  /**
+   * Submits tasks {@code start .. start + size - 1} at once (each its own {@code submit}, so the
+   * backend pipelines them on its connection) and returns once all are stored, handing each handle
+   * to {@code onHandle} as it arrives (on a backend thread). Lighter than a {@code flatMap} of
+   * 1,000 inner publishers, whose drain loop the first profile showed on the Lettuce event loop.
+   */
+  private static void submitChunk(
+      TaskEngine engine, int start, int size, Consumer<TaskHandle<Integer>> onHandle)
+      throws InterruptedException {
+    CountDownLatch stored = new CountDownLatch(size);
+    AtomicLong failed = new AtomicLong();
+    for (int i = start; i < start + size; i++) {
+      engine
+          .submit(ECHO, i)
+          .subscribe(
+              h -> {
+                onHandle.accept(h);
+                stored.countDown();
+              },
+              e -> {
+                failed.incrementAndGet();
+                stored.countDown();
+              });
+    }
+    if (!stored.await(120, TimeUnit.SECONDS) || failed.get() > 0) {
+      throw new IllegalStateException("submit failed: " + failed.get() + " of " + size);
+    }
+  }
+
   /** Redis memory per queued task: {@code n} tasks submitted, no worker. */
   private Map<String, Object> memory(TaskEngine engine, int n) throws Exception {
     long before = usedMemory();
     for (int start = 0; start < n; start += CHUNK) {
       int size = Math.min(CHUNK, n - start);
-      Flux.range(start, size).flatMap(i -> engine.submit(ECHO, i), size).then().block();
+      submitChunk(engine, start, size, h -> {});
     }
     long after = usedMemory();
     Map<String, Object> out = new LinkedHashMap<>();
@@ -430,7 +458,7 @@ public final class EngineBenchmark {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("w1", withMemory(e -> withCost(o.n, () -> w1(e, o.n, W1_CONCURRENCY))));
     out.put("w1b", withMemory(e -> w1b(e, o.n)));
-    out.put("w2", withMemory(this::w2));
+    out.put("w2", withMemory(e -> w2(e, o.w2Seconds)));
     out.put("reactor_baseline", reactorBaseline(o.n));
     return out;
   }
@@ -466,6 +494,7 @@ public final class EngineBenchmark {
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     Map<String, Long> s0 = admin == null ? Map.of() : commandStats();
     double r0 = admin == null ? 0 : redisCpuMicros();
+    Map<String, Long> t0 = threadTicks();
     long c0 = os.getProcessCpuTime();
     long w0 = System.nanoTime();
     Map<String, Object> out = new LinkedHashMap<>(body.run());
@@ -474,6 +503,16 @@ public final class EngineBenchmark {
     Map<String, Object> cpu = new LinkedHashMap<>();
     cpu.put("client_us_per_job", round1((c1 - c0) / 1000.0 / n));
     cpu.put("client_pct", round1(100.0 * (c1 - c0) / wall));
+    Map<String, Long> t1 = threadTicks();
+    Map<String, Object> byThread = new TreeMap<>();
+    t1.forEach(
+        (group, ticks) -> {
+          long d = ticks - t0.getOrDefault(group, 0L);
+          if (d > 0) {
+            byThread.put(group, round1(d * 10_000.0 / n)); // a tick is 10 ms: µs per job
+          }
+        });
+    cpu.put("client_us_per_job_by_thread", byThread);
     if (admin != null) {
       double r1 = redisCpuMicros();
       Map<String, Long> s1 = commandStats();
@@ -492,6 +531,32 @@ public final class EngineBenchmark {
       out.put("redis_cmds_per_job", perJob);
     }
     out.put("cpu", cpu);
+    return out;
+  }
+
+  /**
+   * CPU ticks (user + system, 1/100 s) of this process's threads from {@code /proc/self/task},
+   * summed per thread-name group (digits and separators dropped: "C2 CompilerThread0" and "C2
+   * CompilerThread1" are one group), including the JIT and GC threads that {@code ThreadMXBean}
+   * does not see. Empty off Linux.
+   */
+  private static Map<String, Long> threadTicks() {
+    Map<String, Long> out = new TreeMap<>();
+    try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+      for (java.nio.file.Path t : (Iterable<java.nio.file.Path>) tasks::iterator) {
+        try {
+          String name = java.nio.file.Files.readString(t.resolve("comm")).trim();
+          String stat = java.nio.file.Files.readString(t.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+          out.merge(name.replaceAll("[-#0-9 ]+$", ""), ticks, Long::sum);
+        } catch (IOException | RuntimeException gone) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException | RuntimeException notLinux) {
+      return Map.of();
+    }
     return out;
   }
 
@@ -582,6 +647,7 @@ public final class EngineBenchmark {
     String redis;
     int n = 50_000;
     int w2Seconds = 10;
+    int w2Warmup = 3;
     int warmup = 5_000;
     int runs = 1;
     int memoryN = 100_000;
@@ -596,6 +662,7 @@ public final class EngineBenchmark {
           case "--n" -> o.n = Integer.parseInt(next.get());
           case "--w2-seconds" -> o.w2Seconds = Integer.parseInt(next.get());
           case "--warmup" -> o.warmup = Integer.parseInt(next.get());
+          case "--w2-warmup-seconds" -> o.w2Warmup = Integer.parseInt(next.get());
           case "--runs" -> o.runs = Integer.parseInt(next.get());
           case "--memory-n" -> o.memoryN = Integer.parseInt(next.get());
           case "--only" -> o.only = Arrays.asList(next.get().split(","));
