@@ -52,7 +52,6 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -90,7 +89,7 @@ public final class RedisBackend implements Backend {
   private final RedisWaits waits;
   private final int capacity;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Sinks.Empty<Void> closing = Sinks.empty();
+  private final CloseSignal closing = new CloseSignal();
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
   private RedisBackend(Builder b) {
@@ -919,7 +918,7 @@ public final class RedisBackend implements Backend {
           if (!closed.compareAndSet(false, true)) {
             return Mono.empty();
           }
-          closing.tryEmitEmpty();
+          closing.close();
           return connections.close();
         });
   }
