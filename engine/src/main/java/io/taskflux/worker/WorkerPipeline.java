@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.Disposable;
@@ -314,10 +315,18 @@ final class WorkerPipeline implements Worker {
                                   new WorkerStoppedException(
                                       "worker " + id + " stopped before the task finished"))));
           Mono<Outcome> leaseLost = keepLease(lease).thenReturn(Outcome.LEASE_LOST);
-          Invocation invocation = task.start(input, message);
+          // The task starts only when the race subscribes to it, after the three signals above:
+          // if one of them has already fired, the race never subscribes to the attempt and the
+          // task never starts. Started eagerly, a blocking task revoked in that window kept its
+          // thread running, as nobody was subscribed to cancel it.
+          AtomicReference<Invocation> started = new AtomicReference<>();
           Mono<Outcome> attempt =
-              invocation
-                  .value()
+              Mono.defer(
+                      () -> {
+                        Invocation invocation = task.start(input, message);
+                        started.set(invocation);
+                        return invocation.value();
+                      })
                   .timeout(
                       message.timeout(),
                       Mono.error(
@@ -333,7 +342,11 @@ final class WorkerPipeline implements Worker {
                   .onErrorResume(e -> Mono.just(Outcome.failure(e)));
           Mono<Outcome> first = Mono.firstWithSignal(revoked, interrupted, leaseLost, attempt);
           return options.completeOnlyOnThreadExit()
-              ? first.flatMap(o -> invocation.exited().thenReturn(o))
+              ? first.flatMap(
+                  o -> {
+                    Invocation invocation = started.get();
+                    return invocation == null ? Mono.just(o) : invocation.exited().thenReturn(o);
+                  })
               : first;
         });
   }
