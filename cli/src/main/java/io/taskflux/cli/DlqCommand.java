@@ -1,5 +1,6 @@
 package io.taskflux.cli;
 
+import io.taskflux.engine.TaskEngine;
 import io.taskflux.spi.EnqueueRequest;
 import io.taskflux.spi.MessageState;
 import io.taskflux.spi.StoredMessage;
@@ -91,6 +92,18 @@ final class DlqCommand implements Runnable {
     }
   }
 
+  /** The decodable dead letter of {@code ref}; not found and undecodable are CLI errors. */
+  static StoredMessage deadLetter(TaskEngine engine, MessageRef ref) {
+    StoredMessage s = Cli.await(engine.backend().findDeadLetter(ref), Cli.OPERATION);
+    if (s == null) {
+      throw new CliException(CliException.NOT_FOUND, "no dead letter " + ref);
+    }
+    if (s.message() == null) {
+      throw new CliException(CliException.FAILED, "undecodable: " + s.error().getMessage());
+    }
+    return s;
+  }
+
   @Command(
       name = "show",
       mixinStandardHelpOptions = true,
@@ -106,13 +119,7 @@ final class DlqCommand implements Runnable {
       return Cli.withEngine(
           backend,
           engine -> {
-            StoredMessage s = Cli.await(engine.backend().findDeadLetter(ref), Cli.OPERATION);
-            if (s == null) {
-              throw new CliException(CliException.NOT_FOUND, "no dead letter " + ref);
-            }
-            if (s.message() == null) {
-              throw new CliException(CliException.FAILED, "undecodable: " + s.error().getMessage());
-            }
+            StoredMessage s = deadLetter(engine, ref);
             byte[] bytes = engine.serializer().encode(s.message());
             spec.commandLine()
                 .getOut()
@@ -140,13 +147,7 @@ final class DlqCommand implements Runnable {
       return Cli.withEngine(
           backend,
           engine -> {
-            StoredMessage s = Cli.await(engine.backend().findDeadLetter(ref), Cli.OPERATION);
-            if (s == null) {
-              throw new CliException(CliException.NOT_FOUND, "no dead letter " + ref);
-            }
-            if (s.message() == null) {
-              throw new CliException(CliException.FAILED, "undecodable: " + s.error().getMessage());
-            }
+            StoredMessage s = deadLetter(engine, ref);
             Instant now = engine.clock().instant();
             Message again =
                 s.message().toBuilder()
