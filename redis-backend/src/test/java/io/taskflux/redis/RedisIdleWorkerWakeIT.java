@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskflux.engine.TaskDefinition;
 import io.taskflux.engine.TaskEngine;
+import io.taskflux.engine.TaskHandle;
 import io.taskflux.engine.WorkerOptions;
 import io.taskflux.testing.redis.RedisExtension;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class RedisIdleWorkerWakeIT {
 
   private static final Duration SOON = Duration.ofSeconds(20);
   private static final int ROUNDS = 1_000;
-  private static final int WARM_UP = 50;
+  private static final int WARM_UP = 300;
 
   @Test
   void anIdleWorkerStartsEverySubmissionWithoutPolling() throws Exception {
@@ -50,9 +51,12 @@ class RedisIdleWorkerWakeIT {
     try {
       List<Long> nanos = new ArrayList<>();
       for (int i = 0; i < WARM_UP + ROUNDS; i++) {
-        engine.submit(probe, System.nanoTime()).block(SOON);
+        TaskHandle<Long> handle = engine.submit(probe, System.nanoTime()).block(SOON);
         Long took = started.poll(SOON.toMillis(), TimeUnit.MILLISECONDS);
         assertTrue(took != null, "task " + i + " never started");
+        // Wait for the completion, so that the worker is idle again (its slot free, blocked on
+        // the wake list) before the next submission.
+        handle.result(SOON).block(SOON);
         if (i >= WARM_UP) {
           nanos.add(took);
         }
