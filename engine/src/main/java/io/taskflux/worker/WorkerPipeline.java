@@ -134,7 +134,10 @@ final class WorkerPipeline implements Worker {
     }
     inFlight.addAndGet(free);
     ClaimRequest request = new ClaimRequest(selectors, free, id, options.lease(), retention);
-    Mono.defer(() -> backend.claim(request))
+    // The claim runs later, on a parallel thread: a stop that comes first cancels it, so nothing
+    // is claimed once the stop has begun (what was claimed before runs within the grace period).
+    Mono.defer(
+            () -> state.get() == CLAIMING ? backend.claim(request) : Mono.just(List.<Delivery>of()))
         .subscribeOn(Schedulers.parallel())
         .subscribe(
             deliveries -> dispatch(deliveries, free),
