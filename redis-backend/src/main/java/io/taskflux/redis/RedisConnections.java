@@ -189,27 +189,28 @@ final class RedisConnections {
   }
 
   Mono<Void> close() {
-    return blocking
-        .close()
-        .then(
-            Mono.fromCompletionStage(
-                () ->
-                    clusterClient != null
-                        ? clusterClient.shutdownAsync(0, 2, TimeUnit.SECONDS)
-                        : java.util.concurrent.CompletableFuture.<Void>completedFuture(null)))
-        .then(Mono.fromCompletionStage(() -> client.shutdownAsync(0, 2, TimeUnit.SECONDS)))
-        .then(
-            Mono.fromCompletionStage(
-                () ->
-                    pubSubClient != client
-                        ? pubSubClient.shutdownAsync(0, 2, TimeUnit.SECONDS)
-                        : java.util.concurrent.CompletableFuture.<Void>completedFuture(null)))
+    // The clients shut down side by side: each may take up to its 2 s quiet timeout, and one after
+    // the other (blocking pops, cluster, commands, pub/sub) that added up past 5 s on a cluster.
+    Mono<Void> clients =
+        Mono.when(
+            blocking.close().onErrorResume(e -> Mono.empty()),
+            shutdown(clusterClient),
+            shutdown(client),
+            pubSubClient != client ? shutdown(pubSubClient) : Mono.empty());
+    return clients
         .then(
             ownResources
                 ? Mono.fromFuture(() -> toCompletable(resources.shutdown(0, 2, TimeUnit.SECONDS)))
                     .then()
                 : Mono.empty())
         .onErrorResume(e -> Mono.empty());
+  }
+
+  private static Mono<Void> shutdown(io.lettuce.core.AbstractRedisClient c) {
+    return c == null
+        ? Mono.empty()
+        : Mono.fromCompletionStage(() -> c.shutdownAsync(0, 2, TimeUnit.SECONDS))
+            .onErrorResume(e -> Mono.empty());
   }
 
   private static java.util.concurrent.CompletableFuture<Boolean> toCompletable(
