@@ -919,9 +919,25 @@ public final class RedisBackend implements Backend {
             return Mono.empty();
           }
           closing.close();
-          return connections.close();
+          // Bounded: Lettuce's client shutdown has been seen to hang now and then on a cluster
+          // (a spin in its SharedLock, Lettuce issue #3880); close still completes, with a
+          // warning, rather than hold the caller for ever.
+          return connections
+              .close()
+              .timeout(
+                  CLOSE_TIMEOUT,
+                  Mono.fromRunnable(
+                      () ->
+                          System.getLogger(RedisBackend.class.getName())
+                              .log(
+                                  System.Logger.Level.WARNING,
+                                  "Redis client shutdown did not finish within "
+                                      + CLOSE_TIMEOUT
+                                      + "; continuing without waiting for it")));
         });
   }
+
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
 
   /** Settings of a {@link RedisBackend}. Not thread-safe; build once. */
   public static final class Builder {
