@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -30,12 +33,28 @@ public final class Timers {
   public static Mono<Long> at(Clock clock, Instant deadline) {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(deadline, "deadline");
-    return Mono.defer(
-        () -> {
-          Duration left = Duration.between(clock.instant(), deadline);
-          return left.isNegative() || left.isZero()
-              ? Mono.just(0L)
-              : Mono.delay(left, scheduler(clock));
+    return Mono.create(
+        sink -> {
+          Scheduler scheduler = scheduler(clock);
+          Disposable.Swap task = Disposables.swap();
+          sink.onDispose(task);
+          // The wait is scheduled relative to the clock as read just before. If the clock jumped
+          // in between (a virtual clock advanced by another thread), the wait would fire late by
+          // the jump, so it is scheduled again from the new reading. A real clock moves by less
+          // than a millisecond here and is taken as it is.
+          for (int attempt = 0; attempt < 100; attempt++) {
+            Instant before = clock.instant();
+            Duration left = Duration.between(before, deadline);
+            if (left.isNegative() || left.isZero()) {
+              sink.success(0L);
+              return;
+            }
+            task.update(
+                scheduler.schedule(() -> sink.success(0L), left.toNanos(), TimeUnit.NANOSECONDS));
+            if (Duration.between(before, clock.instant()).compareTo(Duration.ofMillis(1)) < 0) {
+              return;
+            }
+          }
         });
   }
 
