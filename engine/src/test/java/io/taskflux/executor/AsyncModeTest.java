@@ -116,7 +116,9 @@ class AsyncModeTest {
     StepVerifier.create(executor.run()).expectComplete().verify(WAIT);
 
     assertFalse(executor.isRunning());
-    assertTrue(a.cancelled.isDone());
+    // b may fail before a's body was even subscribed; then there is nothing of a to cancel.
+    assertTrue(
+        a.cancelled.isDone() || !a.started.isDone(), "a running task is cancelled by STOP_ALL");
     assertEquals(1, a.stopCalls.get());
     assertEquals(1, bStopCalls.get());
     assertEquals(List.of(b), executor.failed());
