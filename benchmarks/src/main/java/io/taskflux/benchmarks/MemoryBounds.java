@@ -11,10 +11,12 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.taskflux.engine.TaskDefinition;
 import io.taskflux.engine.TaskEngine;
+import io.taskflux.engine.WorkerOptions;
 import io.taskflux.memory.InMemoryBackend;
 import io.taskflux.memory.InMemoryOptions;
 import io.taskflux.redis.RedisBackend;
 import io.taskflux.spi.QueueStats;
+import io.taskflux.worker.Worker;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
@@ -29,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.management.ObjectName;
+import reactor.core.publisher.Mono;
 
 /**
  * Memory per queued task (issue 9, "Load and bounds"): submits {@code n} tasks with no worker
@@ -42,6 +45,8 @@ import javax.management.ObjectName;
  *   <li><b>redis</b>: {@code used_memory} of {@code INFO memory} before and after, the key count,
  *       {@code MEMORY USAGE} of one task's keys, and the producer JVM's heap after a full GC before
  *       and after: the producer must hold nothing per task once its submit has completed.
+ *   <li>both, with {@code --drain true} (the default): then 64 workers run every task, and the
+ *       memory is measured again: what each completed task leaves for its TTLs (result, status).
  * </ul>
  *
  * <p>The producer drops every handle as it arrives. Submissions go in chunks of {@code --chunk}
@@ -51,7 +56,7 @@ import javax.management.ObjectName;
  * <pre>
  * java -Xms4g -Xmx4g -cp benchmarks/target/taskflux-benchmarks.jar \
  *     io.taskflux.benchmarks.MemoryBounds [--n 1000000] [--backends memory,redis]
- *     [--redis URI] [--chunk 1000] [--payload-bytes 0] [--histogram 0]
+ *     [--redis URI] [--chunk 1000] [--payload-bytes 0] [--histogram 0] [--drain true]
  * </pre>
  *
  * With {@code --payload-bytes 0} (the default) each task's input is its integer index; otherwise a
@@ -71,10 +76,18 @@ public final class MemoryBounds {
   private final String redis;
   private final List<String> backends;
   private final int histogram;
+  private final boolean drain;
 
   private MemoryBounds(
-      int n, int chunk, int payloadBytes, String redis, List<String> backends, int histogram) {
+      int n,
+      int chunk,
+      int payloadBytes,
+      String redis,
+      List<String> backends,
+      int histogram,
+      boolean drain) {
     this.histogram = histogram;
+    this.drain = drain;
     this.n = n;
     this.chunk = chunk;
     this.payloadBytes = payloadBytes;
@@ -90,6 +103,7 @@ public final class MemoryBounds {
     String redis = null;
     List<String> backends = List.of("memory", "redis");
     int histogram = 0;
+    boolean drain = true;
     for (int i = 0; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException(args[i] + " needs a value");
@@ -102,10 +116,11 @@ public final class MemoryBounds {
         case "--redis" -> redis = v;
         case "--backends" -> backends = Arrays.asList(v.split(","));
         case "--histogram" -> histogram = Integer.parseInt(v);
+        case "--drain" -> drain = Boolean.parseBoolean(v);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    MemoryBounds m = new MemoryBounds(n, chunk, payload, redis, backends, histogram);
+    MemoryBounds m = new MemoryBounds(n, chunk, payload, redis, backends, histogram, drain);
     for (String b : backends) {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("system", "taskflux");
@@ -140,6 +155,8 @@ public final class MemoryBounds {
     QueueStats stats = backend.stats(TASK.queue()).block(Duration.ofSeconds(30));
     long after = heapAfterGc();
     printHistogram();
+    long drainNs = drain(engine.get());
+    long afterDrain = drainNs < 0 ? -1 : heapAfterGc();
     engine.get().close().block(Duration.ofSeconds(60));
     backend.close().block(Duration.ofSeconds(60));
     engine.set(null);
@@ -154,6 +171,11 @@ public final class MemoryBounds {
     out.put("heap_after_bytes", after);
     out.put("bytes_per_queued_task", Math.round((after - before) / (double) n));
     out.put("heap_left_after_close_bytes", afterClose - before);
+    if (drainNs >= 0) {
+      out.put("drain_ms", Math.round(drainNs / 1e6));
+      out.put("heap_after_drain_bytes", afterDrain);
+      out.put("bytes_per_completed_task_retained", Math.round((afterDrain - before) / (double) n));
+    }
     return out;
   }
 
@@ -192,6 +214,20 @@ public final class MemoryBounds {
             stats[0] = engine.backend().stats(TASK.queue()).block(Duration.ofSeconds(30));
             used[1] = usedMemory(admin);
             jvm[1] = heapAfterGc();
+            out.put("keys", admin.dbsize());
+            out.put("memory_usage_message_key", memoryUsageOfOne(admin, "*:m:*"));
+            out.put("memory_usage_status_key", memoryUsageOfOne(admin, "*:s:*"));
+            out.put("memory_usage_ready_zset_per_task", zsetPerTask(admin));
+            long drainNs = drain(engine);
+            if (drainNs >= 0) {
+              out.put("drain_ms", Math.round(drainNs / 1e6));
+              long usedAfterDrain = usedMemory(admin);
+              out.put("used_memory_after_drain", usedAfterDrain);
+              out.put(
+                  "bytes_per_completed_task_retained",
+                  Math.round((usedAfterDrain - used[0]) / (double) n));
+              out.put("keys_after_drain", admin.dbsize());
+            }
           });
       out.put("fill_ms", Math.round(fillNs[0] / 1e6));
       out.put("submits_per_s", Math.round(n / (fillNs[0] / 1e9)));
@@ -200,14 +236,8 @@ public final class MemoryBounds {
       out.put("used_memory_before", used[0]);
       out.put("used_memory_after", used[1]);
       out.put("bytes_per_queued_task", Math.round((used[1] - used[0]) / (double) n));
-      long keys = admin.dbsize();
-      out.put("keys", keys);
-      out.put("keys_per_task", Math.round(keys * 100.0 / n) / 100.0);
-      out.put("memory_usage_message_key", memoryUsageOfOne(admin, "*:m:*"));
-      out.put("memory_usage_status_key", memoryUsageOfOne(admin, "*:s:*"));
-      out.put("memory_usage_ready_zset_per_task", zsetPerTask(admin));
-      out.put(
-          "used_memory_rss_after", Long.parseLong(info(admin, "memory").get("used_memory_rss")));
+      out.put("keys_per_task", Math.round((Long) out.get("keys") * 100.0 / n) / 100.0);
+      out.put("used_memory_rss_end", Long.parseLong(info(admin, "memory").get("used_memory_rss")));
       out.put("producer_heap_before_bytes", jvm[0]);
       out.put("producer_heap_after_bytes", jvm[1]);
       out.put("producer_heap_bytes_per_task", Math.round((jvm[1] - jvm[0]) / (double) n));
@@ -302,6 +332,31 @@ public final class MemoryBounds {
       if (engine.backend() instanceof InMemoryBackend) {
         engine.close().block(Duration.ofSeconds(30));
       }
+    }
+  }
+
+  /**
+   * With {@code --drain true}: runs every queued task (it returns its input) with 64 workers and
+   * returns how long that took, so the memory of what a completed task leaves behind for its TTLs
+   * (its result and status) can be measured; -1 without.
+   */
+  private long drain(TaskEngine engine) throws InterruptedException {
+    if (!drain) {
+      return -1;
+    }
+    engine.register(TASK, Mono::just);
+    long t0 = System.nanoTime();
+    Worker worker = engine.workers(WorkerOptions.queues(TASK.queue()).concurrency(64)).start();
+    try {
+      while (true) {
+        QueueStats s = engine.backend().stats(TASK.queue()).block(Duration.ofSeconds(30));
+        if (s.ready() + s.delayed() + s.leased() == 0) {
+          return System.nanoTime() - t0;
+        }
+        Thread.sleep(50);
+      }
+    } finally {
+      worker.stop().block(Duration.ofSeconds(60));
     }
   }
 
