@@ -1,14 +1,7 @@
 package io.taskflux.benchmarks;
 
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.IntegerOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import io.taskflux.engine.TaskDefinition;
 import io.taskflux.engine.TaskEngine;
 import io.taskflux.engine.WorkerOptions;
@@ -17,9 +10,7 @@ import io.taskflux.memory.InMemoryOptions;
 import io.taskflux.redis.RedisBackend;
 import io.taskflux.spi.QueueStats;
 import io.taskflux.worker.Worker;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -185,13 +176,13 @@ public final class MemoryBounds {
     Process server = null;
     String uri = redis;
     if (uri == null) {
-      int port = freePort();
-      server = startRedis(port);
+      int port = RedisProbe.freePort();
+      server = RedisProbe.startRedis(port);
       uri = "redis://127.0.0.1:" + port;
     }
     RedisClient client = RedisClient.create(uri);
     try {
-      RedisCommands<String, String> admin = connect(client);
+      RedisCommands<String, String> admin = RedisProbe.connect(client);
       admin.flushall();
       withRedisEngine(uri, this::warmUp);
       admin.flushall();
@@ -207,21 +198,21 @@ public final class MemoryBounds {
             // Connects the backend first, so its connections are in the "before" figure.
             engine.backend().stats(TASK.queue()).block(Duration.ofSeconds(30));
             jvm[0] = heapAfterGc();
-            used[0] = usedMemory(admin);
+            used[0] = RedisProbe.usedMemory(admin);
             long t0 = System.nanoTime();
             fill(engine);
             fillNs[0] = System.nanoTime() - t0;
             stats[0] = engine.backend().stats(TASK.queue()).block(Duration.ofSeconds(30));
-            used[1] = usedMemory(admin);
+            used[1] = RedisProbe.usedMemory(admin);
             jvm[1] = heapAfterGc();
             out.put("keys", admin.dbsize());
-            out.put("memory_usage_message_key", memoryUsageOfOne(admin, "*:m:*"));
-            out.put("memory_usage_status_key", memoryUsageOfOne(admin, "*:s:*"));
+            out.put("memory_usage_message_key", RedisProbe.memoryUsageOfOne(admin, "*:m:*"));
+            out.put("memory_usage_status_key", RedisProbe.memoryUsageOfOne(admin, "*:s:*"));
             out.put("memory_usage_ready_zset_per_task", zsetPerTask(admin));
             long drainNs = drain(engine);
             if (drainNs >= 0) {
               out.put("drain_ms", Math.round(drainNs / 1e6));
-              long usedAfterDrain = usedMemory(admin);
+              long usedAfterDrain = RedisProbe.usedMemory(admin);
               out.put("used_memory_after_drain", usedAfterDrain);
               out.put(
                   "bytes_per_completed_task_retained",
@@ -232,12 +223,14 @@ public final class MemoryBounds {
       out.put("fill_ms", Math.round(fillNs[0] / 1e6));
       out.put("submits_per_s", Math.round(n / (fillNs[0] / 1e9)));
       out.put("queued", stats[0].ready());
-      out.put("redis_version", info(admin, "server").get("redis_version"));
+      out.put("redis_version", RedisProbe.info(admin, "server").get("redis_version"));
       out.put("used_memory_before", used[0]);
       out.put("used_memory_after", used[1]);
       out.put("bytes_per_queued_task", Math.round((used[1] - used[0]) / (double) n));
       out.put("keys_per_task", Math.round((Long) out.get("keys") * 100.0 / n) / 100.0);
-      out.put("used_memory_rss_end", Long.parseLong(info(admin, "memory").get("used_memory_rss")));
+      out.put(
+          "used_memory_rss_end",
+          Long.parseLong(RedisProbe.info(admin, "memory").get("used_memory_rss")));
       out.put("producer_heap_before_bytes", jvm[0]);
       out.put("producer_heap_after_bytes", jvm[1]);
       out.put("producer_heap_bytes_per_task", Math.round((jvm[1] - jvm[0]) / (double) n));
@@ -273,52 +266,11 @@ public final class MemoryBounds {
     }
   }
 
-  /**
-   * Up to {@code max} keys matching {@code pattern} (found with SCAN: the key layout may change).
-   */
-  private static List<String> someKeys(
-      RedisCommands<String, String> admin, String pattern, int max) {
-    List<String> out = new java.util.ArrayList<>();
-    ScanCursor cursor = ScanCursor.INITIAL;
-    do {
-      KeyScanCursor<String> page =
-          admin.scan(cursor, ScanArgs.Builder.matches(pattern).limit(10_000));
-      for (String k : page.getKeys()) {
-        if (out.size() < max) {
-          out.add(k);
-        }
-      }
-      cursor = page;
-    } while (out.size() < max && !cursor.isFinished());
-    return out;
-  }
-
-  /** The mean {@code MEMORY USAGE} (an estimate by Redis) of up to 100 keys matching. */
-  private static Long memoryUsageOfOne(RedisCommands<String, String> admin, String pattern) {
-    List<String> keys = someKeys(admin, pattern, 100);
-    if (keys.isEmpty()) {
-      return null;
-    }
-    long sum = 0;
-    for (String k : keys) {
-      sum += admin.memoryUsage(k);
-    }
-    return Math.round(sum / (double) keys.size());
-  }
-
   private Long zsetPerTask(RedisCommands<String, String> admin) {
-    List<String> found = someKeys(admin, "*:ready", 1);
-    if (found.isEmpty()) {
-      return null;
-    }
-    String key = found.get(0);
-    // MEMORY USAGE samples 5 members of an aggregate by default; 0 makes it look at all of them.
-    Long bytes =
-        admin.dispatch(
-            CommandType.MEMORY,
-            new IntegerOutput<>(StringCodec.UTF8),
-            new CommandArgs<>(StringCodec.UTF8).add("USAGE").addKey(key).add("SAMPLES").add(0));
-    return Math.round(bytes / (double) n);
+    List<String> found = RedisProbe.someKeys(admin, "*:ready", 1);
+    return found.isEmpty()
+        ? null
+        : Math.round(RedisProbe.memoryUsageOfAll(admin, found.get(0)) / (double) n);
   }
 
   // ---------------------------------------------------------------- common
@@ -432,58 +384,5 @@ public final class MemoryBounds {
       used = Math.min(used, rt.totalMemory() - rt.freeMemory());
     }
     return used;
-  }
-
-  private static long usedMemory(RedisCommands<String, String> admin) {
-    return Long.parseLong(info(admin, "memory").get("used_memory"));
-  }
-
-  private static Map<String, String> info(RedisCommands<String, String> admin, String section) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String line : admin.info(section).split("\r?\n")) {
-      int colon = line.indexOf(':');
-      if (colon > 0 && !line.startsWith("#")) {
-        out.put(line.substring(0, colon), line.substring(colon + 1).trim());
-      }
-    }
-    return out;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static Process startRedis(int port) throws IOException {
-    return new ProcessBuilder(
-            "redis-server",
-            "--port",
-            Integer.toString(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no")
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
-  }
-
-  private static RedisCommands<String, String> connect(RedisClient client)
-      throws InterruptedException {
-    for (int i = 0; ; i++) {
-      try {
-        RedisCommands<String, String> admin = client.connect().sync();
-        admin.ping();
-        return admin;
-      } catch (RuntimeException e) {
-        if (i > 100) {
-          throw e;
-        }
-        Thread.sleep(50);
-      }
-    }
   }
 }
