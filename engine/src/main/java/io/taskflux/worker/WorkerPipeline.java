@@ -54,8 +54,12 @@ import tools.jackson.databind.JsonNode;
  * reserves all free slots before a claim and gives back what the claim did not fill, so at no time
  * run more than {@code concurrency} tasks, and a stop waits for claims in progress too. Finished
  * tasks lower it from any thread; the one that frees a slot while the loop waits for one moves it
- * back to {@code CLAIMING} by CAS, and the loop re-checks after parking so no wake-up is lost. Each
- * claim is subscribed on {@link Schedulers#parallel()}, so the loop never recurses.
+ * back to {@code CLAIMING} by CAS, and the loop re-checks after parking so no wake-up is lost. A
+ * claim is sent from the thread that woke the loop (the wait's signal, a freed slot), with no hop
+ * to another scheduler: on a 2-core machine each hop is a context switch on the wake-up path. A
+ * trampoline ({@link #claimNext()}) keeps a backend that answers synchronously from recursing. A
+ * claim that comes back short means the queues are dry for now: the loop goes straight to the wait
+ * (no second, empty claim), and reaps before it only when needed ({@link #awaitWork()}).
  *
  * <p><b>A task</b> runs on {@link Schedulers#parallel()} (a blocking task on the engine caller's
  * bounded pool). Its lease is extended on the clock's timer thread, never on the task's thread.
@@ -88,6 +92,13 @@ final class WorkerPipeline implements Worker {
   private final Sinks.Empty<Void> graceOver = Sinks.empty();
   private final Sinks.Empty<Void> stopped = Sinks.empty();
   private volatile Disposable waiting;
+  // Trampoline of claimNext; see there.
+  private final AtomicInteger claimWip = new AtomicInteger();
+  // When the idle path reaps next (clock ms), and whether the last wake brought nothing. Only the
+  // loop's one logical thread touches them.
+  private volatile long nextReapAt = Long.MIN_VALUE;
+  private volatile boolean reapBeforeWait;
+  private volatile boolean woke;
 
   WorkerPipeline(WorkerContext context, WorkerOptions options) {
     if (options.queues().isEmpty()) {
@@ -118,8 +129,25 @@ final class WorkerPipeline implements Worker {
     return this;
   }
 
-  /** CLAIMING: reserves every free slot and claims that many messages, or waits for a slot. */
+  /**
+   * Runs {@link #claimStep()} now, or after the step in progress on this or another thread: a
+   * backend that answers synchronously (the in-memory one) would otherwise recurse through {@code
+   * dispatch}. The loop's state machine lets only one logical caller in at a time; this only turns
+   * re-entrant calls into iterations.
+   */
   private void claimNext() {
+    if (claimWip.getAndIncrement() != 0) {
+      return;
+    }
+    int missed = 1;
+    do {
+      claimStep();
+      missed = claimWip.addAndGet(-missed);
+    } while (missed != 0);
+  }
+
+  /** CLAIMING: reserves every free slot and claims that many messages, or waits for a slot. */
+  private void claimStep() {
     int free = options.concurrency() - inFlight.get();
     if (free <= 0) {
       if (!state.compareAndSet(CLAIMING, WAITING_SLOT)) {
@@ -133,12 +161,17 @@ final class WorkerPipeline implements Worker {
       return;
     }
     inFlight.addAndGet(free);
+    if (state.get() != CLAIMING) {
+      // A stop came first (it saw the reservation and waits for it): nothing is claimed once it
+      // has begun.
+      release(free);
+      return;
+    }
     ClaimRequest request = new ClaimRequest(selectors, free, id, options.lease(), retention);
-    // The claim runs later, on a parallel thread: a stop that comes first cancels it, so nothing
-    // is claimed once the stop has begun (what was claimed before runs within the grace period).
-    Mono.defer(
-            () -> state.get() == CLAIMING ? backend.claim(request) : Mono.just(List.<Delivery>of()))
-        .subscribeOn(Schedulers.parallel())
+    // Sent from this thread (the one that saw the wake, or freed the slot): a hop to another
+    // scheduler here costs a context switch on every wake-up.
+    backend
+        .claim(request)
         .subscribe(
             deliveries -> dispatch(deliveries, free),
             error -> {
@@ -149,6 +182,11 @@ final class WorkerPipeline implements Worker {
 
   /** Starts each delivery in a reserved slot, gives back the unused ones, and goes on. */
   private void dispatch(List<Delivery> deliveries, int reserved) {
+    if (woke) {
+      woke = false;
+      // A wake that brought nothing (a lease to reap, a stale signal): reap before waiting again.
+      reapBeforeWait |= deliveries.isEmpty();
+    }
     for (Delivery delivery : deliveries) {
       process(delivery)
           .subscribeOn(Schedulers.parallel())
@@ -160,31 +198,42 @@ final class WorkerPipeline implements Worker {
     if (state.get() != CLAIMING) {
       return; // stopping: what was just claimed runs within the grace period
     }
-    if (deliveries.isEmpty()) {
-      awaitWork();
+    if (deliveries.size() < reserved) {
+      awaitWork(); // a short claim: nothing more is claimable now
     } else {
       claimNext();
     }
   }
 
   /**
-   * Nothing claimable: takes back expired leases, promotes due delayed messages (as the SPI asks of
-   * its callers), then waits for work without polling.
+   * Nothing claimable: takes back expired leases and promotes due delayed messages (as the SPI asks
+   * of its callers) when a wake brought nothing or a lease period has passed since the last time,
+   * then waits for work without polling. Skipping them otherwise is safe: the wait wakes at once
+   * for an expired lease or a due delayed message, the claim that follows brings nothing, and the
+   * next wait reaps first.
    */
   private void awaitWork() {
     if (!state.compareAndSet(CLAIMING, WAITING_WORK)) {
       return;
     }
+    long now = clock.millis();
+    Mono<?> first = Mono.empty();
+    if (reapBeforeWait || now >= nextReapAt) {
+      reapBeforeWait = false;
+      nextReapAt = now + options.lease().toMillis();
+      first =
+          backend
+              .requeueExpired(new ReapRequest(queues, retention))
+              .then(backend.promoteDue(queues));
+    }
     waiting =
-        backend
-            .requeueExpired(new ReapRequest(queues, retention))
-            .then(backend.promoteDue(queues))
+        first
             .then(Mono.defer(() -> backend.awaitWork(queues, options.idleWait())))
-            .subscribeOn(Schedulers.parallel())
             .subscribe(
                 null,
                 this::loopFailed,
                 () -> {
+                  woke = true;
                   if (state.compareAndSet(WAITING_WORK, CLAIMING)) {
                     claimNext();
                   }
