@@ -234,8 +234,17 @@ final class WorkerPipeline implements Worker {
                 this::loopFailed,
                 () -> {
                   woke = true;
-                  if (state.compareAndSet(WAITING_WORK, CLAIMING)) {
-                    claimNext();
+                  if (!state.compareAndSet(WAITING_WORK, CLAIMING)) {
+                    return;
+                  }
+                  if (Schedulers.isInNonBlockingThread()) {
+                    // Woken on a Reactor thread: most likely inside a backend call that signals
+                    // synchronously (an in-memory retry or enqueue, say), which has not returned
+                    // to its caller yet; claim after it, not in the middle of it (the caller's
+                    // onRetry hook runs before the next attempt, as it did).
+                    Schedulers.parallel().schedule(this::claimNext);
+                  } else {
+                    claimNext(); // a Lettuce I/O thread, say: send the claim from here
                   }
                 });
   }
