@@ -11,12 +11,14 @@ import io.taskflux.spi.Delivery;
 import io.taskflux.spi.QueueSelector;
 import io.taskflux.spi.Retention;
 import io.taskflux.task.ExceptionDetails;
+import io.taskflux.task.TaskStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /** Guarantees, "Delivery": leases are extended while a task runs; a dead worker's lease expires. */
 class LeaseTest {
@@ -70,5 +72,38 @@ class LeaseTest {
     assertEquals(501, h.result(WAIT).block(WAIT)); // ran once more, with one retry counted
     ExceptionDetails lost = h.statusUpdates().blockLast(WAIT).error();
     assertEquals(null, lost);
+  }
+
+  @Test
+  void anIdleWorkerTakesBackALeaseThatExpiresLongBeforeItsNextPeriodicReap() {
+    // The worker reaps before an idle wait only once per lease period (30 s here) or after a wake
+    // that brought nothing: a dead worker's lease that expires while it waits must still wake it,
+    // the claim then brings nothing, and the reap that follows takes the message back.
+    Sinks.Empty<Void> release = Sinks.empty();
+    TaskDefinition<Integer, Integer> hold = TaskDefinition.of("hold", Integer.class, Integer.class);
+    TaskDefinition<Integer, Integer> echo = TaskDefinition.of("echo", Integer.class, Integer.class);
+    engine.register(hold, n -> release.asMono().thenReturn(n));
+    engine.register(
+        echo, (Integer n, io.taskflux.task.Message m) -> Mono.just(n * 100 + m.retries()));
+    engine.workers(WorkerOptions.defaults().concurrency(1).lease(Duration.ofSeconds(30))).start();
+    TaskHandle<Integer> held = engine.submit(hold, 1).block(WAIT);
+    held.statusUpdates().filter(u -> u.status() == TaskStatus.RUNNING).blockFirst(WAIT);
+    // The worker's only slot is busy, so the "dead worker" gets the next message.
+    TaskHandle<Integer> h = engine.submit(echo, 5).block(WAIT);
+    List<Delivery> claimed =
+        engine
+            .backend()
+            .claim(
+                new ClaimRequest(
+                    List.of(QueueSelector.of("default")),
+                    1,
+                    "dead-worker",
+                    Duration.ofMillis(100),
+                    Retention.defaults()))
+            .block(WAIT);
+    assertEquals(List.of(h.ref()), claimed.stream().map(d -> d.lease().ref()).toList());
+    release.tryEmitEmpty();
+    assertEquals(1, held.result(WAIT).block(WAIT));
+    assertEquals(501, h.result(WAIT).block(WAIT)); // taken back, ran again with one retry counted
   }
 }
