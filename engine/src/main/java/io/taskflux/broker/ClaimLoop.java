@@ -20,16 +20,16 @@ import reactor.core.publisher.Mono;
  * One subscription of {@link Consumer#stream()}: a loop of backend calls driven by demand.
  *
  * <p><b>State.</b> At most one backend call is in flight ({@code busy}); it is one step of
- * <i>claim</i> → (short? and the last wake brought nothing or a lease period passed?) <i>reap</i> →
- * (nothing reaped?) <i>await work</i>, and each step's completion clears {@code busy} and calls
- * {@link #drain()}. {@code drain} starts the next claim when there is demand and nothing is in
- * flight; a work-in-progress counter lets requests (any thread), and completions (backend threads)
- * call it concurrently and re-entrantly while only one runs the check, so synchronous backends
- * trampoline instead of recursing. Claims never ask for more than the demand outstanding when they
- * start, and only the loop emits, so emissions never exceed demand. The in-flight call is kept in
- * {@code inFlight}, which cancellation disposes (an idle wait unregisters from the backend). {@code
- * afterWait}, {@code emptyWakes} and {@code lastWaitWasTimer} drive the fallback of {@link
- * #waitForWork()}; like {@code nextReap} they are only touched by the one step in flight.
+ * <i>claim</i> → (short?) <i>reap</i> → (nothing reaped?) <i>await work</i>, and each step's
+ * completion clears {@code busy} and calls {@link #drain()}. {@code drain} starts the next claim
+ * when there is demand and nothing is in flight; a work-in-progress counter lets requests (any
+ * thread), and completions (backend threads) call it concurrently and re-entrantly while only one
+ * runs the check, so synchronous backends trampoline instead of recursing. Claims never ask for
+ * more than the demand outstanding when they start, and only the loop emits, so emissions never
+ * exceed demand. The in-flight call is kept in {@code inFlight}, which cancellation disposes (an
+ * idle wait unregisters from the backend). {@code afterWait}, {@code emptyWakes} and {@code
+ * lastWaitWasTimer} drive the fallback of {@link #waitForWork()}; like {@code nextReap} they are
+ * only touched by the one step in flight.
  */
 final class ClaimLoop {
 
@@ -98,7 +98,6 @@ final class ClaimLoop {
     call(
         reapFirst.then(backend.claim(request)),
         deliveries -> {
-          boolean emptyWake = afterWait && deliveries.isEmpty();
           if (!deliveries.isEmpty()) {
             emptyWakes = 0;
           } else if (afterWait) {
@@ -109,26 +108,16 @@ final class ClaimLoop {
             sink.next(d);
           }
           if (deliveries.size() < want) {
-            idle(emptyWake);
+            idle();
           } else {
             stepDone();
           }
         });
   }
 
-  /**
-   * The queues ran dry for us: reap expired leases, else wait for work. The reap is skipped when
-   * the last wake brought work and a lease period has not passed since the last one: an expiring
-   * lease wakes the wait at once, the claim after it comes back empty, and that empty wake reaps.
-   * So an idle consumer pays one round trip less per message.
-   */
-  private void idle(boolean emptyWake) {
-    Instant now = backend.clock().instant();
-    if (!emptyWake && now.isBefore(nextReap)) {
-      waitForWork();
-      return;
-    }
-    nextReap = now.plus(options.lease());
+  /** The queues ran dry for us: reap expired leases, else wait for work. */
+  private void idle() {
+    nextReap = backend.clock().instant().plus(options.lease());
     call(
         backend.requeueExpired(reap),
         reaped -> {

@@ -16,10 +16,9 @@ import reactor.core.publisher.Flux;
  * <p><b>Demand.</b> Each claim asks for at most {@code min(outstanding demand, maxBatch)} messages,
  * so the consumer never leases a message nobody requested (DESIGN decision 3). With no demand it
  * does nothing. When a claim comes back short, it takes back expired leases of its queues ({@link
- * Backend#requeueExpired}; skipped while its last wake brought work and a lease period has not
- * passed) and, if none, waits for work with {@link Backend#awaitWork} — woken by an enqueue, a due
- * delayed message or an expiring lease, never by polling. While busy it also reaps once per lease
- * period, so a dead worker's message is not starved by a full queue.
+ * Backend#requeueExpired}) and, if none, waits for work with {@link Backend#awaitWork} — woken by
+ * an enqueue, a due delayed message or an expiring lease, never by polling. While busy it also
+ * reaps once per lease period, so a dead worker's message is not starved by a full queue.
  *
  * <p><b>Task filters</b> have one limit: the backend's wait knows queues, not tasks, so while a
  * queue holds ready messages of tasks this consumer does not take, the wait returns at once. The
