@@ -50,11 +50,12 @@ final class BlockingPops {
 
   /**
    * Pops one token from the first non-empty of {@code keys} (all on {@code node}, in one slot on a
-   * cluster), waiting at most {@code timeout}. Completes empty when a token came, the time ran out,
-   * or the node answered with an error (a spurious wake-up is harmless to callers); fails only when
-   * no connection can be made. Cancelling ends the server-side wait.
+   * cluster), waiting at most {@code timeout}. Emits true when a token was popped, false when the
+   * time ran out or the node answered with an error (a spurious wake-up is harmless to callers);
+   * fails only when no connection can be made. The signal comes on the connection's I/O thread.
+   * Cancelling ends the server-side wait.
    */
-  Mono<Void> pop(RedisURI node, List<String> keys, Duration timeout) {
+  Mono<Boolean> pop(RedisURI node, List<String> keys, Duration timeout) {
     double seconds = Math.max(0.01, Math.min(timeout.toMillis(), MAX_BLOCK.toMillis()) / 1000.0);
     String[] keyArray = keys.toArray(String[]::new);
     return Mono.create(
@@ -89,7 +90,7 @@ final class BlockingPops {
                                 b.connection().closeAsync();
                               }
                               done.set(true);
-                              sink.success();
+                              sink.success(error == null && value != null && value.hasValue());
                             });
                     if (done.get()) {
                       // Cancelled between acquiring and sending: end the wait just sent.

@@ -24,17 +24,20 @@ import reactor.core.scheduler.Scheduler;
  *
  * <ul>
  *   <li>{@code awaitWork}: a probe script per queue (anything ready? when is the next delayed
- *       message due, the next lease over?), then a {@code BLPOP} on the queues' wake lists on a
- *       dedicated connection, raced against a timer on the backend's clock for the earliest due
- *       time. A popped token means "something was placed": the probe runs again and the caller is
- *       woken only if work is claimable (stale tokens are absorbed here).
+ *       message due, the next lease over? tokens already waiting?), then a {@code BLPOP} on the
+ *       queues' wake lists on a dedicated connection, raced against a timer on the backend's clock
+ *       for the earliest due time. A popped token means "something was placed": when the probe saw
+ *       no token waiting, the token is new and the caller is woken at once (one round trip, no
+ *       second probe); otherwise it may be stale and the probe runs again (stale tokens are
+ *       absorbed here). It signals on the thread that saw the wake (a Lettuce I/O thread or the
+ *       clock's timer), not on the signal scheduler.
  *   <li>{@code awaitResult}, {@code watchStatus}, {@code awaitRevocation}, {@code awaitLockFree}:
  *       register with {@link Notifications} first, read the current value once the subscription is
  *       confirmed, then wait for the published write; after a pub/sub reconnect the value is read
  *       again, so a write published while the connection was down still wakes the waiter.
  * </ul>
  *
- * Signals are delivered on the backend's signal scheduler (never on a Lettuce I/O thread), and
+ * The other waits signal on the backend's signal scheduler (never on a Lettuce I/O thread), and
  * every wait ends with {@code BackendUnavailableException} when the backend is closed.
  */
 final class RedisWaits {
@@ -70,14 +73,19 @@ final class RedisWaits {
   }
 
   private <T> Mono<T> finish(Mono<T> wait) {
-    return Mono.firstWithSignal(wait, closing.then(Mono.<T>error(RedisBackend::closedError)))
-        .publishOn(signals);
+    return orClosed(wait).publishOn(signals);
+  }
+
+  private <T> Mono<T> orClosed(Mono<T> wait) {
+    return Mono.firstWithSignal(wait, closing.then(Mono.<T>error(RedisBackend::closedError)));
   }
 
   // ---------------------------------------------------------------- work
 
   Mono<Void> awaitWork(List<String> queues, Duration max) {
-    return finish(
+    // No hop to the signal scheduler: the callers are the engine's claim loops, which only send
+    // the next claim (asynchronous) from here, and a hop costs a context switch on the wake path.
+    return orClosed(
         Mono.defer(
             () -> {
               if (max.isZero()) {
@@ -108,10 +116,12 @@ final class RedisWaits {
         .flatMap(
             probes -> {
               long deadline = endAt;
+              boolean noTokens = true;
               for (List<Object> p : probes) {
                 if (Stored.number(p.get(0)) > 0) {
                   return Mono.just(true);
                 }
+                noTokens &= Stored.number(p.get(3)) == 0;
                 for (int i = 1; i <= 2; i++) {
                   if (p.get(i) != null) {
                     long due = (long) Double.parseDouble(Stored.string(p.get(i)));
@@ -122,14 +132,21 @@ final class RedisWaits {
                   }
                 }
               }
-              Mono<Boolean> token = wakeTokens(queues, Duration.ofMillis(deadline - now));
+              // With no token waiting at the probe, a popped token was pushed after it: something
+              // was placed since, so wake the caller at once (at worst spuriously: a delayed
+              // placement, or a message another worker got first). Tokens that were already
+              // waiting may be stale (left by a delayed placement, say): probe again instead.
+              boolean fresh = noTokens;
+              Mono<Boolean> token =
+                  wakeTokens(queues, Duration.ofMillis(deadline - now))
+                      .map(popped -> popped && fresh);
               Mono<Boolean> timer =
                   Timers.at(clock, Instant.ofEpochMilli(deadline)).thenReturn(true);
               return Mono.firstWithSignal(token, timer);
             });
   }
 
-  /** Emits false when a wake token was popped (or the pop ended by itself). */
+  /** Emits true when a wake token was popped, false when the pop ended by itself. */
   private Mono<Boolean> wakeTokens(List<String> queues, Duration timeout) {
     // One BLPOP per slot: a cluster rejects multi-key commands across slots.
     Map<Integer, List<String>> bySlot = new LinkedHashMap<>();
@@ -141,7 +158,7 @@ final class RedisWaits {
     List<Mono<Boolean>> pops = new ArrayList<>();
     for (List<String> group : bySlot.values()) {
       Mono<RedisURI> node = connections.nodeFor(group.get(0));
-      pops.add(node.flatMap(n -> connections.blocking().pop(n, group, timeout)).thenReturn(false));
+      pops.add(node.flatMap(n -> connections.blocking().pop(n, group, timeout)));
     }
     return pops.size() == 1 ? pops.get(0) : Mono.firstWithSignal(pops);
   }

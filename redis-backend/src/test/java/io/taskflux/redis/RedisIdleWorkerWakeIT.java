@@ -23,8 +23,10 @@ import reactor.core.publisher.Mono;
  * starts each of 1,000 submissions, one at a time, so it is idle every time; the submit-to-start
  * percentiles are printed. The issue's bound (p99 within 5 ms) is not asserted: on a shared 2-core
  * machine at load 6-9 even the in-memory engine measures p99 ~29 ms here, so the bound belongs to
- * the benchmarks module on a quiet machine. What is asserted is that no wake-up is lost (this test
- * caught a completion lost to a BlockHound false positive in Lettuce, which stalled the worker).
+ * the benchmarks module ({@code io.taskflux.benchmarks.WakeBenchmark}, the same measurement with
+ * the worker seen blocked before each submission) on a quiet machine. What is asserted is that no
+ * wake-up is lost (this test caught a completion lost to a BlockHound false positive in Lettuce,
+ * which stalled the worker).
  */
 class RedisIdleWorkerWakeIT {
 
