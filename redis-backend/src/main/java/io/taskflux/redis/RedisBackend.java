@@ -110,14 +110,7 @@ public final class RedisBackend implements Backend {
     Notifications notifications = new Notifications(connections);
     this.waits =
         new RedisWaits(
-            this,
-            keys,
-            stored,
-            connections,
-            scripts,
-            notifications,
-            b.signalScheduler,
-            closing.asMono());
+            this, keys, stored, connections, scripts, notifications, b.signalScheduler, closing);
     // Open the shared and pub/sub connections in the background now, so the first operation and
     // the first waiter do not pay for the handshakes. A failure here is forgotten: operations
     // connect again and report it.
