@@ -156,19 +156,13 @@ public final class RedisBackend implements Backend {
     return new Args().add(keys.queuePrefix(queue)).add(now);
   }
 
-  /**
-   * A plain GET on the shared connection (empty when absent). Cancelling the returned {@code Mono}
-   * drops the reply but leaves the command to finish: cancelling a Lettuce command completes its
-   * future with two fresh exceptions (stack traces filled in), and waits cancel their first read
-   * all the time (a task that ends before its revocation check returns, a result that arrives
-   * before the status read); in W1 that was 8% of all bytes the client allocated.
-   */
+  /** A plain GET on the shared connection (empty when absent). */
   Mono<byte[]> get(String key) {
     return guard(
         () ->
             connections
                 .commands()
-                .flatMap(c -> Mono.fromFuture(() -> c.get(key).toCompletableFuture(), true))
+                .flatMap(c -> Mono.fromCompletionStage(() -> c.get(key)))
                 .onErrorMap(connections::translate));
   }
 
