@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -130,6 +131,56 @@ final class DefaultTaskEngine implements TaskEngine {
           return store(message, options.deferred(), definition.hooks())
               .thenReturn(handleOf(message, definition.outputType()));
         });
+  }
+
+  @Override
+  public <I, O> Flux<TaskHandle<O>> submitAll(
+      TaskDefinition<I, O> definition, Iterable<? extends I> inputs) {
+    return submitAll(definition, inputs, SubmitOptions.defaults());
+  }
+
+  @Override
+  public <I, O> Flux<TaskHandle<O>> submitAll(
+      TaskDefinition<I, O> definition, Iterable<? extends I> inputs, SubmitOptions options) {
+    Objects.requireNonNull(inputs, "inputs");
+    return bulk(definition, options).submit(BulkSubmit.chunks(inputs, SUBMIT_CHUNK));
+  }
+
+  @Override
+  public <I, O> Flux<TaskHandle<O>> submitAll(
+      TaskDefinition<I, O> definition, Publisher<? extends I> inputs, SubmitOptions options) {
+    return submitAll(definition, inputs, options, SUBMIT_CHUNK);
+  }
+
+  @Override
+  public <I, O> Flux<TaskHandle<O>> submitAll(
+      TaskDefinition<I, O> definition,
+      Publisher<? extends I> inputs,
+      SubmitOptions options,
+      int chunkSize) {
+    Objects.requireNonNull(inputs, "inputs");
+    if (chunkSize < 1) {
+      throw new IllegalArgumentException("chunkSize must be >= 1, got " + chunkSize);
+    }
+    BulkSubmit<I, O> bulk = bulk(definition, options);
+    return bulk.submit(Flux.<I>from(inputs).buffer(chunkSize));
+  }
+
+  private <I, O> BulkSubmit<I, O> bulk(TaskDefinition<I, O> definition, SubmitOptions options) {
+    Objects.requireNonNull(definition, "definition");
+    Objects.requireNonNull(options, "options");
+    if (options.id() != null) {
+      throw new IllegalArgumentException(
+          "options name the id '" + options.id() + "': submitAll gives each task its own id");
+    }
+    return new BulkSubmit<>(
+        backend,
+        retention,
+        definition,
+        options,
+        input -> input == null ? NullNode.getInstance() : serializer.toTree(input),
+        (arguments, o) -> build(definition, arguments, o),
+        m -> handleOf(m, definition.outputType()));
   }
 
   @Override

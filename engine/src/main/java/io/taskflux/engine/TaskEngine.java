@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -92,6 +93,53 @@ public interface TaskEngine {
    */
   <I, O> Mono<TaskHandle<O>> submit(
       TaskDefinition<I, O> definition, I input, SubmitOptions options);
+
+  /** How many tasks {@code submitAll} stores per backend call unless told otherwise. */
+  int SUBMIT_CHUNK = 1000;
+
+  /** {@link #submitAll(TaskDefinition, Iterable, SubmitOptions)} with the defaults. */
+  <I, O> Flux<TaskHandle<O>> submitAll(
+      TaskDefinition<I, O> definition, Iterable<? extends I> inputs);
+
+  /**
+   * Submits one task per input, in chunks of {@value #SUBMIT_CHUNK}: each chunk is stored with one
+   * {@link Backend#enqueueAll} call (one round trip on Redis), the next chunk once the previous one
+   * is stored. The outcome is that of {@link #submit(TaskDefinition, Object, SubmitOptions)} called
+   * for each input in order, stopping at the first error: the handles are emitted in input order as
+   * their tasks are stored ({@code onSubmit} runs before each), then the flux completes, or ends
+   * with the first error: {@link IllegalArgumentException} for an input that cannot be encoded,
+   * {@link io.taskflux.CapacityExceededException} for the first task the backend has no room for
+   * (neither it nor any later task is stored), {@link io.taskflux.BackendUnavailableException}.
+   * Each task is stored atomically, not the whole list. A {@code null} element of {@code inputs} is
+   * submitted as JSON {@code null}, as by {@code submit}. Cold: each subscription submits again
+   * (new ids).
+   *
+   * @param options applied to every task, as by {@code submit}; it must not name an id (each task
+   *     gets its own)
+   * @throws IllegalArgumentException if {@code options} names an id
+   */
+  <I, O> Flux<TaskHandle<O>> submitAll(
+      TaskDefinition<I, O> definition, Iterable<? extends I> inputs, SubmitOptions options);
+
+  /**
+   * {@link #submitAll(TaskDefinition, Iterable, SubmitOptions)} for inputs that arrive over time: a
+   * chunk is stored once it holds {@value #SUBMIT_CHUNK} inputs or {@code inputs} completes. An
+   * error of {@code inputs} ends the flux after the inputs before it are stored.
+   */
+  <I, O> Flux<TaskHandle<O>> submitAll(
+      TaskDefinition<I, O> definition, Publisher<? extends I> inputs, SubmitOptions options);
+
+  /**
+   * {@link #submitAll(TaskDefinition, Publisher, SubmitOptions)} with chunks of {@code chunkSize}
+   * tasks.
+   *
+   * @throws IllegalArgumentException if {@code chunkSize < 1}, or {@code options} names an id
+   */
+  <I, O> Flux<TaskHandle<O>> submitAll(
+      TaskDefinition<I, O> definition,
+      Publisher<? extends I> inputs,
+      SubmitOptions options,
+      int chunkSize);
 
   /**
    * Submits by task name with JSON input, for producers that do not have the worker's classes. The

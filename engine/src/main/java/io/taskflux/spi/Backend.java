@@ -5,6 +5,7 @@ import io.taskflux.task.StatusUpdate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -82,6 +83,30 @@ public interface Backend {
    * @throws io.taskflux.CapacityExceededException (as {@code onError}) when the backend is full
    */
   Mono<Boolean> enqueue(EnqueueRequest request);
+
+  /**
+   * Enqueues several messages with the outcome of {@link #enqueue} on each of them in the given
+   * order, one after another, stopping at the first error; a backend may store a run of them in one
+   * round trip. Each message is stored atomically (as by {@code enqueue}), not the whole list: a
+   * reader may see the first messages stored before the last are.
+   *
+   * <p>Results: one {@code Boolean} per request, in order, as {@code enqueue} would return it
+   * ({@code false}: a live message with that ref exists, nothing changed for it, and the next
+   * requests still go ahead). On {@link io.taskflux.CapacityExceededException} the flux ends with
+   * that error after the results of the requests before the one that found no room; that request
+   * and every later one are not stored. On {@link io.taskflux.BackendUnavailableException} the
+   * requests without a result may or may not be stored (repeating them is safe, as for {@code
+   * enqueue}).
+   *
+   * <p>The default enqueues one message at a time; backends with a cheaper batch override it.
+   *
+   * @param requests the messages, possibly of several queues; no element may be null
+   * @return the results in request order; empty for an empty list
+   */
+  default Flux<Boolean> enqueueAll(List<EnqueueRequest> requests) {
+    List<EnqueueRequest> all = List.copyOf(Objects.requireNonNull(requests, "requests"));
+    return Flux.fromIterable(all).concatMap(this::enqueue, 0);
+  }
 
   /**
    * Looks a message up: the live message if there is one, else its dead letter.

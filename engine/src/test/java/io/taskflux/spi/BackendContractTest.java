@@ -62,6 +62,84 @@ public abstract class BackendContractTest extends BackendContractSupport {
   }
 
   @Test
+  void enqueueAllStoresEachInOrderAsEnqueueWould() {
+    Message old = message("a", 0);
+    enqueue(old);
+    Message m1 = message("a", 0);
+    Message m2 = message("a", "work").delay(Duration.ofSeconds(10)).build();
+    Message m3 = message("a", 0);
+    List<EnqueueRequest> requests = new ArrayList<>();
+    for (Message m : List.of(m1, old.withPriority(3), m2, m3)) {
+      requests.add(new EnqueueRequest(m, R));
+    }
+    StepVerifier.create(backend.enqueueAll(requests))
+        .expectNext(true, false, true, true)
+        .verifyComplete();
+    assertEquals(old, find(old.ref()).message(), "an existing message is left as it was");
+    assertEquals(MessageState.DELAYED, find(m2.ref()).state());
+    assertEquals(m3, find(m3.ref()).message());
+    assertEquals(TaskStatus.SUBMITTED, status(m1.ref()));
+    assertEquals(TaskStatus.SUBMITTED, status(m2.ref()));
+    assertEquals(List.of(old.id(), m1.id(), m3.id()), ids(claim("w", 10, "a")));
+    StepVerifier.create(backend.enqueueAll(List.of())).verifyComplete();
+  }
+
+  @Test
+  void enqueueAllKeepsTheOrderOfALongBatchOverSeveralQueues() {
+    List<Message> all = new ArrayList<>();
+    List<EnqueueRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 1_203; i++) {
+      Message m = message(i == 600 || i == 601 ? "b" : "a", 0);
+      all.add(m);
+      requests.add(new EnqueueRequest(m, R));
+    }
+    // Longer than one Redis script batch (1,000), cut by a run of another queue.
+    List<Boolean> results =
+        backend.enqueueAll(requests).collectList().block(Duration.ofSeconds(60));
+    assertEquals(1_203, results.size());
+    assertTrue(results.stream().allMatch(Boolean::booleanValue), "every message stored");
+    List<String> expected = new ArrayList<>();
+    all.stream().filter(m -> m.queue().equals(queue("a"))).forEach(m -> expected.add(m.id()));
+    List<Delivery> claimed =
+        backend
+            .claim(
+                new ClaimRequest(
+                    List.of(QueueSelector.of(queue("a"))), 2_000, "w", Duration.ofSeconds(30), R))
+            .block(Duration.ofSeconds(60));
+    assertEquals(expected, ids(claimed), "FIFO across the batch");
+    assertEquals(List.of(all.get(600).id(), all.get(601).id()), ids(claim("w", 10, "b")));
+  }
+
+  @Test
+  void enqueueAllStopsAtTheFirstMessageAFullBackendHasNoRoomFor() {
+    Backend small = createBackend(time.clock(), 3);
+    try {
+      Message first = message("a", 0);
+      assertTrue(small.enqueue(new EnqueueRequest(first, R)).block(SOON));
+      Message m1 = message("a", 0);
+      Message m2 = message("a", 0);
+      Message m3 = message("a", 0);
+      Message m4 = message("a", 0);
+      List<EnqueueRequest> requests = new ArrayList<>();
+      for (Message m : List.of(m1, first, m2, m3, m4)) {
+        requests.add(new EnqueueRequest(m, R));
+      }
+      StepVerifier.create(small.enqueueAll(requests))
+          .expectNext(true, false, true)
+          .expectError(CapacityExceededException.class)
+          .verify(SOON);
+      assertNotNull(small.find(m2.ref()).block(SOON));
+      StepVerifier.create(small.find(m3.ref())).verifyComplete();
+      StepVerifier.create(small.find(m4.ref())).verifyComplete();
+      assertNull(small.getStatus(m3.ref()).block(SOON), "no status for what was not stored");
+      assertEquals(3L, small.stats(queue("a")).block(SOON).ready());
+      verifyAfterEach(small);
+    } finally {
+      small.close().block(SOON);
+    }
+  }
+
+  @Test
   void aMessageExpiresAfterItsTtl() {
     Message m = message("a", 0);
     backend.enqueue(new EnqueueRequest(m, R.withMessage(Duration.ofHours(1)))).block(SOON);
@@ -1004,6 +1082,9 @@ public abstract class BackendContractTest extends BackendContractSupport {
         .expectError(BackendUnavailableException.class)
         .verify(SOON);
     StepVerifier.create(backend.enqueue(new EnqueueRequest(message("a", 0), R)))
+        .expectError(BackendUnavailableException.class)
+        .verify(SOON);
+    StepVerifier.create(backend.enqueueAll(List.of(new EnqueueRequest(message("a", 0), R))))
         .expectError(BackendUnavailableException.class)
         .verify(SOON);
   }

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  */
 enum LuaScript {
   ENQUEUE("enqueue", Keys.QUEUE_KEY_SUFFIXES.length),
+  ENQUEUE_ALL("enqueue_all", Keys.QUEUE_KEY_SUFFIXES.length),
   FIND("find", Keys.QUEUE_KEY_SUFFIXES.length),
   UPDATE("update", Keys.QUEUE_KEY_SUFFIXES.length),
   REMOVE("remove", Keys.QUEUE_KEY_SUFFIXES.length),

@@ -7,6 +7,7 @@ import io.lettuce.core.SslOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.taskflux.BackendUnavailableException;
+import io.taskflux.CapacityExceededException;
 import io.taskflux.UndecodablePayloadException;
 import io.taskflux.internal.Checks;
 import io.taskflux.redis.Scripts.Args;
@@ -81,6 +82,9 @@ public final class RedisBackend implements Backend {
 
   private static final int REAP_BATCH = 1000;
 
+  /** The most messages one {@code enqueue_all.lua} call stores. */
+  static final int ENQUEUE_BATCH = 1000;
+
   private final Clock clock;
   private final Keys keys;
   private final Stored stored;
@@ -106,14 +110,7 @@ public final class RedisBackend implements Backend {
     Notifications notifications = new Notifications(connections);
     this.waits =
         new RedisWaits(
-            this,
-            keys,
-            stored,
-            connections,
-            scripts,
-            notifications,
-            b.signalScheduler,
-            closing.asMono());
+            this, keys, stored, connections, scripts, notifications, b.signalScheduler, closing);
     // Open the shared and pub/sub connections in the background now, so the first operation and
     // the first waiter do not pay for the handshakes. A failure here is forgotten: operations
     // connect again and report it.
@@ -194,6 +191,77 @@ public final class RedisBackend implements Backend {
                         .add(capacity)
                         .add(stored.serializer().encode(m)))
                 .flatMap(n -> register(m.queue()).thenReturn(n == 1L)));
+  }
+
+  /**
+   * One {@code enqueue_all.lua} call per run of consecutive requests of one queue (at most {@value
+   * #ENQUEUE_BATCH} each), the runs one after another; a full queue ends the flux with {@link
+   * CapacityExceededException} after the results of the requests stored before it.
+   */
+  @Override
+  public Flux<Boolean> enqueueAll(List<EnqueueRequest> requests) {
+    List<EnqueueRequest> all = List.copyOf(Objects.requireNonNull(requests, "requests"));
+    return Flux.defer(
+        () -> {
+          if (closed.get()) {
+            return Flux.error(closedError());
+          }
+          List<List<EnqueueRequest>> runs = new ArrayList<>();
+          List<EnqueueRequest> run = null;
+          for (EnqueueRequest r : all) {
+            if (run == null
+                || run.size() == ENQUEUE_BATCH
+                || !run.get(0).message().queue().equals(r.message().queue())) {
+              run = new ArrayList<>();
+              runs.add(run);
+            }
+            run.add(r);
+          }
+          return Flux.fromIterable(runs).concatMap(this::enqueueRun, 0);
+        });
+  }
+
+  private Flux<Boolean> enqueueRun(List<EnqueueRequest> run) {
+    String q = run.get(0).message().queue();
+    Args a = args(q, clock.millis()).add(capacity).add(run.size());
+    for (EnqueueRequest r : run) {
+      Message m = r.message();
+      a.add(m.id())
+          .add(m.task())
+          .add(m.priority())
+          .add(m.readyAt().toEpochMilli())
+          .add(m.maxRetries())
+          .add(m.retries())
+          .add(Stored.ms(r.retention().message()))
+          .add(Stored.ms(r.retention().status()))
+          .add(stored.serializer().encode(m));
+    }
+    return scripts
+        .list(LuaScript.ENQUEUE_ALL, qk(q), a)
+        .flatMapMany(
+            codes -> {
+              List<Boolean> results = new ArrayList<>(codes.size());
+              for (int i = 0; i < codes.size(); i++) {
+                long code = Stored.number(codes.get(i));
+                if (code < 0) {
+                  long live = Stored.number(codes.get(i + 1));
+                  return register(q)
+                      .thenMany(Flux.fromIterable(results))
+                      .concatWith(
+                          Flux.error(
+                              new CapacityExceededException(
+                                  "queue "
+                                      + q
+                                      + " holds "
+                                      + live
+                                      + " live messages (capacity "
+                                      + capacity
+                                      + ")")));
+                }
+                results.add(code == 1L);
+              }
+              return register(q).thenMany(Flux.fromIterable(results));
+            });
   }
 
   /** Records a queue name in the registry {@link #queues()} reads, once per backend instance. */

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -50,7 +51,7 @@ final class RedisWaits {
   private final Scripts scripts;
   private final Notifications notifications;
   private final Scheduler signals;
-  private final Mono<Void> closing;
+  private final CloseSignal closing;
 
   RedisWaits(
       RedisBackend backend,
@@ -60,7 +61,7 @@ final class RedisWaits {
       Scripts scripts,
       Notifications notifications,
       Scheduler signals,
-      Mono<Void> closing) {
+      CloseSignal closing) {
     this.backend = backend;
     this.clock = backend.clock();
     this.keys = keys;
@@ -77,7 +78,20 @@ final class RedisWaits {
   }
 
   private <T> Mono<T> orClosed(Mono<T> wait) {
-    return Mono.firstWithSignal(wait, closing.then(Mono.<T>error(RedisBackend::closedError)));
+    return Mono.firstWithSignal(
+        wait, closing.asMono().then(Mono.<T>error(RedisBackend::closedError)));
+  }
+
+  /**
+   * Runs {@code emit} on the signal scheduler: one hop, where {@code publishOn} would take a worker
+   * of the scheduler per wait (and a second hop for a value already decoded there).
+   */
+  private void onSignals(Runnable emit) {
+    try {
+      signals.schedule(emit);
+    } catch (RuntimeException rejected) {
+      emit.run(); // the scheduler was shut down: better on this thread than never
+    }
   }
 
   // ---------------------------------------------------------------- work
@@ -168,6 +182,9 @@ final class RedisWaits {
   Mono<StoredResult> awaitResult(MessageRef ref) {
     return Mono.defer(
         () -> {
+          // Every way the wait can end (the stored value read once subscribed, the published
+          // write, a recheck after a reconnect, a failure, the backend closing) completes one
+          // sink on the signal scheduler; the first wins.
           Sinks.One<StoredResult> sink = Sinks.one();
           Notifications.Registration reg =
               notifications.listen(
@@ -177,7 +194,7 @@ final class RedisWaits {
                   // Decoded on the signal scheduler, not on Lettuce's I/O thread: Jackson may
                   // take a lock on first use, and the I/O thread serves every other listener.
                   value ->
-                      signals.schedule(
+                      onSignals(
                           () -> {
                             StoredResult r =
                                 quietly(v -> stored.decodeResult(ref, v, Long.MIN_VALUE), value);
@@ -185,11 +202,28 @@ final class RedisWaits {
                               sink.tryEmitValue(r);
                             }
                           }),
-                  () -> backend.getResult(ref).subscribe(sink::tryEmitValue, e -> {}));
-          Mono<StoredResult> wait =
-              reg.ready().then(backend.getResult(ref)).switchIfEmpty(sink.asMono());
-          return finish(wait).doFinally(s -> reg.dispose());
+                  () -> backend.getResult(ref).subscribe(r -> emit(sink, r), e -> {}));
+          Disposable closed = closing.onClose(() -> fail(sink, RedisBackend.closedError()));
+          Disposable first =
+              reg.ready()
+                  .then(backend.getResult(ref))
+                  .subscribe(r -> emit(sink, r), e -> fail(sink, e));
+          return sink.asMono()
+              .doFinally(
+                  s -> {
+                    first.dispose();
+                    closed.dispose();
+                    reg.dispose();
+                  });
         });
+  }
+
+  private <T> void emit(Sinks.One<T> sink, T value) {
+    onSignals(() -> sink.tryEmitValue(value));
+  }
+
+  private void fail(Sinks.One<?> sink, Throwable error) {
+    onSignals(() -> sink.tryEmitError(error));
   }
 
   Flux<StatusUpdate> watchStatus(MessageRef ref) {
@@ -216,10 +250,16 @@ final class RedisWaits {
                   .defaultIfEmpty(java.util.Optional.empty())
                   .doOnNext(current -> order.current(current.orElse(null)))
                   .then();
-          Mono<StatusUpdate> closed = closing.then(Mono.error(RedisBackend::closedError));
-          return Flux.merge(start.then(Mono.<StatusUpdate>empty()), out.asFlux(), closed)
+          Disposable closed = closing.onClose(() -> order.error(RedisBackend.closedError()));
+          Disposable started = start.subscribe(v -> {}, order::error);
+          return out.asFlux()
               .publishOn(signals)
-              .doFinally(s -> reg.dispose());
+              .doFinally(
+                  s -> {
+                    started.dispose();
+                    closed.dispose();
+                    reg.dispose();
+                  });
         });
   }
 
@@ -245,6 +285,10 @@ final class RedisWaits {
       }
     }
 
+    synchronized void error(Throwable e) {
+      out.tryEmitError(e);
+    }
+
     synchronized void current(Stored.Status s) {
       if (s != null) {
         emit(s);
@@ -268,28 +312,43 @@ final class RedisWaits {
   Mono<Void> awaitRevocation(MessageRef ref) {
     return Mono.defer(
         () -> {
-          Sinks.Empty<Void> sink = Sinks.empty();
+          // As awaitResult: one sink, completed on the signal scheduler by whichever comes first.
+          Sinks.One<Boolean> sink = Sinks.one();
           Notifications.Registration reg =
               notifications.listen(
                   keys.revocationChannel(ref.queue()),
                   true,
                   ref.id(),
-                  v -> sink.tryEmitEmpty(),
+                  v -> emit(sink, true),
                   () ->
                       backend
                           .isRevoked(ref)
                           .subscribe(
                               revoked -> {
                                 if (revoked) {
-                                  sink.tryEmitEmpty();
+                                  emit(sink, true);
                                 }
                               },
                               e -> {}));
-          Mono<Void> wait =
+          Disposable closed = closing.onClose(() -> fail(sink, RedisBackend.closedError()));
+          Disposable first =
               reg.ready()
                   .then(backend.isRevoked(ref))
-                  .flatMap(revoked -> revoked ? Mono.<Void>empty() : sink.asMono());
-          return finish(wait).doFinally(s -> reg.dispose());
+                  .subscribe(
+                      revoked -> {
+                        if (revoked) {
+                          emit(sink, true);
+                        }
+                      },
+                      e -> fail(sink, e));
+          return sink.asMono()
+              .doFinally(
+                  s -> {
+                    first.dispose();
+                    closed.dispose();
+                    reg.dispose();
+                  })
+              .then();
         });
   }
 

@@ -3,6 +3,7 @@ package io.taskflux.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.test.StepVerifier;
@@ -28,5 +29,21 @@ class CloseSignalTest {
     assertEquals(1, signal.size());
     b.dispose();
     assertEquals(0, signal.size());
+  }
+
+  @Test
+  void anActionRunsOnCloseOrAtOnceAfterItUnlessDisposed() {
+    CloseSignal signal = new CloseSignal();
+    AtomicInteger runs = new AtomicInteger();
+    Disposable kept = signal.onClose(runs::incrementAndGet);
+    Disposable left = signal.onClose(() -> runs.addAndGet(100));
+    assertEquals(2, signal.size());
+    left.dispose();
+    assertEquals(1, signal.size());
+    signal.close();
+    assertEquals(1, runs.get());
+    signal.onClose(runs::incrementAndGet);
+    assertEquals(2, runs.get(), "joined after close: told at once");
+    kept.dispose();
   }
 }
