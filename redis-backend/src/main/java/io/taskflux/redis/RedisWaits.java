@@ -2,6 +2,7 @@ package io.taskflux.redis;
 
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.SlotHash;
+import io.taskflux.BackendUnavailableException;
 import io.taskflux.spi.StoredResult;
 import io.taskflux.task.MessageRef;
 import io.taskflux.task.StatusUpdate;
@@ -18,6 +19,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.retry.Retry;
 
 /**
  * The waiting operations of {@link RedisBackend}, none of which polls.
@@ -149,60 +151,103 @@ final class RedisWaits {
   // ---------------------------------------------------------------- results and statuses
 
   Mono<StoredResult> awaitResult(MessageRef ref) {
-    return Mono.defer(
-        () -> {
-          Sinks.One<StoredResult> sink = Sinks.one();
-          Notifications.Registration reg =
-              notifications.listen(
-                  keys.resultChannel(ref.queue()),
-                  true,
-                  ref.id(),
-                  // Decoded on the signal scheduler, not on Lettuce's I/O thread: Jackson may
-                  // take a lock on first use, and the I/O thread serves every other listener.
-                  value ->
-                      signals.schedule(
-                          () -> {
-                            StoredResult r =
-                                quietly(v -> stored.decodeResult(ref, v, Long.MIN_VALUE), value);
-                            if (r != null) {
-                              sink.tryEmitValue(r);
-                            }
-                          }),
-                  () -> backend.getResult(ref).subscribe(sink::tryEmitValue, e -> {}));
-          Mono<StoredResult> wait =
-              reg.ready().then(backend.getResult(ref)).switchIfEmpty(sink.asMono());
-          return finish(wait).doFinally(s -> reg.dispose());
-        });
+    Mono<StoredResult> attempt =
+        Mono.defer(
+            () -> {
+              Sinks.One<StoredResult> sink = Sinks.one();
+              Notifications.Registration reg =
+                  notifications.listen(
+                      keys.resultChannel(ref.queue()),
+                      true,
+                      ref.id(),
+                      // Decoded on the signal scheduler, not on Lettuce's I/O thread: Jackson may
+                      // take a lock on first use, and the I/O thread serves every other listener.
+                      value ->
+                          signals.schedule(
+                              () -> {
+                                StoredResult r =
+                                    quietly(
+                                        v -> stored.decodeResult(ref, v, Long.MIN_VALUE), value);
+                                if (r != null) {
+                                  sink.tryEmitValue(r);
+                                }
+                              }),
+                      () ->
+                          backend
+                              .getResult(ref)
+                              .retryWhen(recheckRetry())
+                              .subscribe(sink::tryEmitValue, e -> {}));
+              Mono<StoredResult> wait =
+                  reg.ready().then(backend.getResult(ref)).switchIfEmpty(sink.asMono());
+              return wait.doFinally(s -> reg.dispose());
+            });
+    return finish(attempt.retryWhen(whileUnavailable()));
+  }
+
+  /**
+   * A wait outlives an outage of Redis (a restart, a pause past the command timeout): when its
+   * subscription or its read fails with {@code BackendUnavailableException} it starts again
+   * (listens, then reads), which is safe since it only reads, until it gets its value, is cancelled
+   * or the backend is closed. Without this, {@code engine.results(handles)} reported a task that
+   * succeeded as failed with "Command timed out" whenever Redis was paused while it waited.
+   */
+  private Retry whileUnavailable() {
+    return Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50))
+        .maxBackoff(Duration.ofSeconds(1))
+        .filter(e -> e instanceof BackendUnavailableException && !backend.isClosed());
+  }
+
+  /**
+   * The read after a pub/sub reconnect (a write may have been published while the connection was
+   * down) is tried again for about half a minute: Redis answers {@code LOADING} for a while after a
+   * restart, and a read lost there left its waiter waiting for ever.
+   */
+  private Retry recheckRetry() {
+    return Retry.backoff(30, Duration.ofMillis(50))
+        .maxBackoff(Duration.ofSeconds(1))
+        .filter(e -> e instanceof BackendUnavailableException && !backend.isClosed());
   }
 
   Flux<StatusUpdate> watchStatus(MessageRef ref) {
     return Flux.defer(
         () -> {
-          Sinks.Many<StatusUpdate> out = Sinks.many().unicast().onBackpressureBuffer();
-          StatusOrder order = new StatusOrder(out);
-          Notifications.Registration reg =
-              notifications.listen(
-                  keys.statusChannel(ref.queue()),
-                  true,
-                  ref.id(),
-                  value -> {
-                    Stored.Status s = quietly(v -> Stored.decodeStatus(v, Long.MIN_VALUE), value);
-                    if (s != null) {
-                      order.event(s);
-                    }
-                  },
-                  () -> backend.readStatus(ref).subscribe(order::event, e -> {}));
-          Mono<Void> start =
-              reg.ready()
-                  .then(backend.readStatus(ref))
-                  .map(java.util.Optional::of)
-                  .defaultIfEmpty(java.util.Optional.empty())
-                  .doOnNext(current -> order.current(current.orElse(null)))
-                  .then();
+          // Shared by the attempts (see whileUnavailable): a status emitted before an outage is
+          // not emitted again after it.
+          long[] last = {Long.MIN_VALUE};
+          Flux<StatusUpdate> attempt =
+              Flux.defer(
+                  () -> {
+                    Sinks.Many<StatusUpdate> out = Sinks.many().unicast().onBackpressureBuffer();
+                    StatusOrder order = new StatusOrder(out, last);
+                    Notifications.Registration reg =
+                        notifications.listen(
+                            keys.statusChannel(ref.queue()),
+                            true,
+                            ref.id(),
+                            value -> {
+                              Stored.Status s =
+                                  quietly(v -> Stored.decodeStatus(v, Long.MIN_VALUE), value);
+                              if (s != null) {
+                                order.event(s);
+                              }
+                            },
+                            () ->
+                                backend
+                                    .readStatus(ref)
+                                    .retryWhen(recheckRetry())
+                                    .subscribe(order::event, e -> {}));
+                    Mono<Void> start =
+                        reg.ready()
+                            .then(backend.readStatus(ref))
+                            .map(java.util.Optional::of)
+                            .defaultIfEmpty(java.util.Optional.empty())
+                            .doOnNext(current -> order.current(current.orElse(null)))
+                            .then();
+                    return Flux.merge(start.then(Mono.<StatusUpdate>empty()), out.asFlux())
+                        .doFinally(s -> reg.dispose());
+                  });
           Mono<StatusUpdate> closed = closing.then(Mono.error(RedisBackend::closedError));
-          return Flux.merge(start.then(Mono.<StatusUpdate>empty()), out.asFlux(), closed)
-              .publishOn(signals)
-              .doFinally(s -> reg.dispose());
+          return Flux.merge(attempt.retryWhen(whileUnavailable()), closed).publishOn(signals);
         });
   }
 
@@ -214,10 +259,11 @@ final class RedisWaits {
     private final Sinks.Many<StatusUpdate> out;
     private final List<Stored.Status> held = new ArrayList<>();
     private boolean started;
-    private long last = Long.MIN_VALUE;
+    private final long[] last; // the version emitted last, shared by a watch's attempts
 
-    StatusOrder(Sinks.Many<StatusUpdate> out) {
+    StatusOrder(Sinks.Many<StatusUpdate> out, long[] last) {
       this.out = out;
+      this.last = last;
     }
 
     synchronized void event(Stored.Status s) {
@@ -239,8 +285,8 @@ final class RedisWaits {
     }
 
     private void emit(Stored.Status s) {
-      if (s.version() > last) {
-        last = s.version();
+      if (s.version() > last[0]) {
+        last[0] = s.version();
         out.tryEmitNext(s.update());
       }
     }
