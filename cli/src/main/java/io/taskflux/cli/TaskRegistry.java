@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
@@ -47,6 +48,17 @@ public final class TaskRegistry {
   public <I, O> TaskRegistry register(
       TaskDefinition<I, O> definition, Function<? super I, ? extends Mono<? extends O>> function) {
     Objects.requireNonNull(function, "function");
+    return register(definition, (I input, Message message) -> function.apply(input));
+  }
+
+  /**
+   * Registers a reactive task that also wants its message (id, attempt count, metadata): {@link
+   * TaskEngine#register(TaskDefinition, BiFunction)}.
+   */
+  public <I, O> TaskRegistry register(
+      TaskDefinition<I, O> definition,
+      BiFunction<? super I, Message, ? extends Mono<? extends O>> function) {
+    Objects.requireNonNull(function, "function");
     return add(
         definition,
         (engine, listener) -> {
@@ -62,7 +74,7 @@ public final class TaskRegistry {
                         long attempt = listener.started(message);
                         Mono<? extends O> mono;
                         try {
-                          mono = function.apply(input);
+                          mono = function.apply(input, message);
                         } catch (RuntimeException | Error e) {
                           listener.ended(attempt);
                           throw e;
@@ -76,6 +88,16 @@ public final class TaskRegistry {
   public <I, O> TaskRegistry registerBlocking(
       TaskDefinition<I, O> definition, Function<? super I, ? extends O> function) {
     Objects.requireNonNull(function, "function");
+    return registerBlocking(definition, (I input, Message message) -> function.apply(input));
+  }
+
+  /**
+   * Registers a blocking task that also wants its message: {@link
+   * TaskEngine#registerBlocking(TaskDefinition, BiFunction)}.
+   */
+  public <I, O> TaskRegistry registerBlocking(
+      TaskDefinition<I, O> definition, BiFunction<? super I, Message, ? extends O> function) {
+    Objects.requireNonNull(function, "function");
     return add(
         definition,
         (engine, listener) -> {
@@ -88,7 +110,7 @@ public final class TaskRegistry {
               (I input, Message message) -> {
                 long attempt = listener.started(message);
                 try {
-                  return function.apply(input);
+                  return function.apply(input, message);
                 } finally {
                   listener.ended(attempt);
                 }

@@ -135,6 +135,11 @@ public final class RedisBackend implements Backend {
     return new Builder();
   }
 
+  /** Whether {@link #close()} was called. */
+  boolean isClosed() {
+    return closed.get();
+  }
+
   static BackendUnavailableException closedError() {
     return new BackendUnavailableException("the Redis backend is closed");
   }

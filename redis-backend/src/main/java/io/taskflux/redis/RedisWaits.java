@@ -2,6 +2,7 @@ package io.taskflux.redis;
 
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.SlotHash;
+import io.taskflux.BackendUnavailableException;
 import io.taskflux.spi.StoredResult;
 import io.taskflux.task.MessageRef;
 import io.taskflux.task.StatusUpdate;
@@ -19,6 +20,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.retry.Retry;
 
 /**
  * The waiting operations of {@link RedisBackend}, none of which polls.
@@ -180,42 +182,73 @@ final class RedisWaits {
   // ---------------------------------------------------------------- results and statuses
 
   Mono<StoredResult> awaitResult(MessageRef ref) {
-    return Mono.defer(
-        () -> {
-          // Every way the wait can end (the stored value read once subscribed, the published
-          // write, a recheck after a reconnect, a failure, the backend closing) completes one
-          // sink on the signal scheduler; the first wins.
-          Sinks.One<StoredResult> sink = Sinks.one();
-          Notifications.Registration reg =
-              notifications.listen(
-                  keys.resultChannel(ref.queue()),
-                  true,
-                  ref.id(),
-                  // Decoded on the signal scheduler, not on Lettuce's I/O thread: Jackson may
-                  // take a lock on first use, and the I/O thread serves every other listener.
-                  value ->
-                      onSignals(
-                          () -> {
-                            StoredResult r =
-                                quietly(v -> stored.decodeResult(ref, v, Long.MIN_VALUE), value);
-                            if (r != null) {
-                              sink.tryEmitValue(r);
-                            }
-                          }),
-                  () -> backend.getResult(ref).subscribe(r -> emit(sink, r), e -> {}));
-          Disposable closed = closing.onClose(() -> fail(sink, RedisBackend.closedError()));
-          Disposable first =
-              reg.ready()
-                  .then(backend.getResult(ref))
-                  .subscribe(r -> emit(sink, r), e -> fail(sink, e));
-          return sink.asMono()
-              .doFinally(
-                  s -> {
-                    first.dispose();
-                    closed.dispose();
-                    reg.dispose();
-                  });
-        });
+    Mono<StoredResult> attempt =
+        Mono.defer(
+            () -> {
+              // Every way the wait can end (the stored value read once subscribed, the published
+              // write, a recheck after a reconnect, a failure, the backend closing) completes one
+              // sink on the signal scheduler; the first wins.
+              Sinks.One<StoredResult> sink = Sinks.one();
+              Notifications.Registration reg =
+                  notifications.listen(
+                      keys.resultChannel(ref.queue()),
+                      true,
+                      ref.id(),
+                      // Decoded on the signal scheduler, not on Lettuce's I/O thread: Jackson may
+                      // take a lock on first use, and the I/O thread serves every other listener.
+                      value ->
+                          onSignals(
+                              () -> {
+                                StoredResult r =
+                                    quietly(
+                                        v -> stored.decodeResult(ref, v, Long.MIN_VALUE), value);
+                                if (r != null) {
+                                  sink.tryEmitValue(r);
+                                }
+                              }),
+                      () ->
+                          backend
+                              .getResult(ref)
+                              .retryWhen(recheckRetry())
+                              .subscribe(r -> emit(sink, r), e -> {}));
+              Disposable closed = closing.onClose(() -> fail(sink, RedisBackend.closedError()));
+              Disposable first =
+                  reg.ready()
+                      .then(backend.getResult(ref))
+                      .subscribe(r -> emit(sink, r), e -> fail(sink, e));
+              return sink.asMono()
+                  .doFinally(
+                      s -> {
+                        first.dispose();
+                        closed.dispose();
+                        reg.dispose();
+                      });
+            });
+    return attempt.retryWhen(whileUnavailable());
+  }
+
+  /**
+   * A wait outlives an outage of Redis (a restart, a pause past the command timeout): when its
+   * subscription or its read fails with {@code BackendUnavailableException} it starts again
+   * (listens, then reads), which is safe since it only reads, until it gets its value, is cancelled
+   * or the backend is closed. Without this, {@code engine.results(handles)} reported a task that
+   * succeeded as failed with "Command timed out" whenever Redis was paused while it waited.
+   */
+  private Retry whileUnavailable() {
+    return Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50))
+        .maxBackoff(Duration.ofSeconds(1))
+        .filter(e -> e instanceof BackendUnavailableException && !backend.isClosed());
+  }
+
+  /**
+   * The read after a pub/sub reconnect (a write may have been published while the connection was
+   * down) is tried again for about half a minute: Redis answers {@code LOADING} for a while after a
+   * restart, and a read lost there left its waiter waiting for ever.
+   */
+  private Retry recheckRetry() {
+    return Retry.backoff(30, Duration.ofMillis(50))
+        .maxBackoff(Duration.ofSeconds(1))
+        .filter(e -> e instanceof BackendUnavailableException && !backend.isClosed());
   }
 
   private <T> void emit(Sinks.One<T> sink, T value) {
@@ -229,37 +262,50 @@ final class RedisWaits {
   Flux<StatusUpdate> watchStatus(MessageRef ref) {
     return Flux.defer(
         () -> {
-          Sinks.Many<StatusUpdate> out = Sinks.many().unicast().onBackpressureBuffer();
-          StatusOrder order = new StatusOrder(out);
-          Notifications.Registration reg =
-              notifications.listen(
-                  keys.statusChannel(ref.queue()),
-                  true,
-                  ref.id(),
-                  value -> {
-                    Stored.Status s = quietly(v -> Stored.decodeStatus(v, Long.MIN_VALUE), value);
-                    if (s != null) {
-                      order.event(s);
-                    }
-                  },
-                  () -> backend.readStatus(ref).subscribe(order::event, e -> {}));
-          Mono<Void> start =
-              reg.ready()
-                  .then(backend.readStatus(ref))
-                  .map(java.util.Optional::of)
-                  .defaultIfEmpty(java.util.Optional.empty())
-                  .doOnNext(current -> order.current(current.orElse(null)))
-                  .then();
-          Disposable closed = closing.onClose(() -> order.error(RedisBackend.closedError()));
-          Disposable started = start.subscribe(v -> {}, order::error);
-          return out.asFlux()
-              .publishOn(signals)
-              .doFinally(
-                  s -> {
-                    started.dispose();
-                    closed.dispose();
-                    reg.dispose();
+          // Shared by the attempts (see whileUnavailable): a status emitted before an outage is
+          // not emitted again after it.
+          long[] last = {Long.MIN_VALUE};
+          Flux<StatusUpdate> attempt =
+              Flux.defer(
+                  () -> {
+                    Sinks.Many<StatusUpdate> out = Sinks.many().unicast().onBackpressureBuffer();
+                    StatusOrder order = new StatusOrder(out, last);
+                    Notifications.Registration reg =
+                        notifications.listen(
+                            keys.statusChannel(ref.queue()),
+                            true,
+                            ref.id(),
+                            value -> {
+                              Stored.Status s =
+                                  quietly(v -> Stored.decodeStatus(v, Long.MIN_VALUE), value);
+                              if (s != null) {
+                                order.event(s);
+                              }
+                            },
+                            () ->
+                                backend
+                                    .readStatus(ref)
+                                    .retryWhen(recheckRetry())
+                                    .subscribe(order::event, e -> {}));
+                    Mono<Void> start =
+                        reg.ready()
+                            .then(backend.readStatus(ref))
+                            .map(java.util.Optional::of)
+                            .defaultIfEmpty(java.util.Optional.empty())
+                            .doOnNext(current -> order.current(current.orElse(null)))
+                            .then();
+                    Disposable closed =
+                        closing.onClose(() -> order.error(RedisBackend.closedError()));
+                    Disposable started = start.subscribe(v -> {}, order::error);
+                    return out.asFlux()
+                        .doFinally(
+                            s -> {
+                              started.dispose();
+                              closed.dispose();
+                              reg.dispose();
+                            });
                   });
+          return attempt.retryWhen(whileUnavailable()).publishOn(signals);
         });
   }
 
@@ -271,10 +317,11 @@ final class RedisWaits {
     private final Sinks.Many<StatusUpdate> out;
     private final List<Stored.Status> held = new ArrayList<>();
     private boolean started;
-    private long last = Long.MIN_VALUE;
+    private final long[] last; // the version emitted last, shared by a watch's attempts
 
-    StatusOrder(Sinks.Many<StatusUpdate> out) {
+    StatusOrder(Sinks.Many<StatusUpdate> out, long[] last) {
       this.out = out;
+      this.last = last;
     }
 
     synchronized void event(Stored.Status s) {
@@ -300,8 +347,8 @@ final class RedisWaits {
     }
 
     private void emit(Stored.Status s) {
-      if (s.version() > last) {
-        last = s.version();
+      if (s.version() > last[0]) {
+        last[0] = s.version();
         out.tryEmitNext(s.update());
       }
     }

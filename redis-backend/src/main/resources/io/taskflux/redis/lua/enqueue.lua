@@ -5,12 +5,24 @@
 -- ARGV[5] priority     ARGV[6] readyAt (ms)    ARGV[7] maxRetries  ARGV[8] retries
 -- ARGV[9] message TTL (ms)   ARGV[10] status TTL (ms)   ARGV[11] capacity (0 = unbounded)
 -- ARGV[12] payload (the serialized message)
--- Returns: 1 stored, 0 a live message with that id exists (nothing changed).
+-- Returns: 1 stored (or stored before by this very request, see below), 0 a live message with
+-- that id exists (nothing changed).
 -- Errors: TFX_CAPACITY when the queue already holds `capacity` live messages.
+--
+-- A request older than the id's status (written after ARGV[2]) is a replay and changes
+-- nothing. Lettuce delivers commands at least once: a command whose reply a dropped connection lost
+-- is sent again after the reconnect. A submission stored just before Redis went down may meanwhile
+-- have been claimed, run and completed through other connections; storing it again would run
+-- acknowledged work a second time. Its first execution stored it, so the answer is 1.
 -- @include queue
 local now = tonumber(ARGV[2])
 local id = ARGV[3]
 if live(id, now) then return 0 end
+local current = redis.call('GET', P .. 's:' .. id)
+if current then
+  local at = tonumber(string.match(current, '^[^|]*|[^|]*|([^|]*)|'))
+  if at and at > now then return 1 end
+end
 local cap = tonumber(ARGV[11])
 if cap > 0 then
   local n = redis.call('ZCARD', READY) + redis.call('ZCARD', DELAYED) + redis.call('ZCARD', LEASED)

@@ -1,4 +1,4 @@
-package io.taskflux.redis;
+package io.taskflux.testing.blockhound;
 
 import reactor.blockhound.BlockHound;
 import reactor.blockhound.integration.BlockHoundIntegration;
@@ -20,6 +20,10 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  *       lease expired) and, with the lock's queue left behind, a later {@code close()} spun for
  *       ever in {@code lockWritersExclusive}.
  * </ul>
+ *
+ * <p>It lives in the harness, which every module's tests depend on, because a test JVM of any
+ * module that talks to Redis (the command line's chaos test flagged the first lock in its producer)
+ * runs the same client stack. The class names are strings: the harness needs neither dependency.
  */
 public final class LettuceBlockHoundIntegration implements BlockHoundIntegration {
 
