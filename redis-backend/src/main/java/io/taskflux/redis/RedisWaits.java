@@ -3,17 +3,21 @@ package io.taskflux.redis;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.SlotHash;
 import io.taskflux.spi.StoredResult;
+import io.taskflux.spi.TaskOutcome;
 import io.taskflux.task.MessageRef;
 import io.taskflux.task.StatusUpdate;
+import io.taskflux.task.TaskStatus;
 import io.taskflux.time.Timers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -48,6 +52,7 @@ final class RedisWaits {
   private final Notifications notifications;
   private final Scheduler signals;
   private final Mono<Void> closing;
+  private final StatusWatchers watchers;
 
   RedisWaits(
       RedisBackend backend,
@@ -67,6 +72,12 @@ final class RedisWaits {
     this.notifications = notifications;
     this.signals = signals;
     this.closing = closing;
+    this.watchers = new StatusWatchers(keys, connections);
+  }
+
+  /** Stops the status-watch marker refreshes (the backend is closing). */
+  void close() {
+    watchers.close();
   }
 
   private <T> Mono<T> finish(Mono<T> wait) {
@@ -163,7 +174,10 @@ final class RedisWaits {
                       signals.schedule(
                           () -> {
                             StoredResult r =
-                                quietly(v -> stored.decodeResult(ref, v, Long.MIN_VALUE), value);
+                                isFailureRecord(value)
+                                    ? null
+                                    : quietly(
+                                        v -> stored.decodeResult(ref, v, Long.MIN_VALUE), value);
                             if (r != null) {
                               sink.tryEmitValue(r);
                             }
@@ -191,9 +205,15 @@ final class RedisWaits {
                       order.event(s);
                     }
                   },
-                  () -> backend.readStatus(ref).subscribe(order::event, e -> {}));
+                  () ->
+                      watchers
+                          .mark(ref.queue())
+                          .then(backend.readStatus(ref))
+                          .subscribe(order::event, e -> {}));
+          Disposable watching = watchers.watch(ref.queue());
           Mono<Void> start =
               reg.ready()
+                  .then(watchers.mark(ref.queue()))
                   .then(backend.readStatus(ref))
                   .map(java.util.Optional::of)
                   .defaultIfEmpty(java.util.Optional.empty())
@@ -202,8 +222,57 @@ final class RedisWaits {
           Mono<StatusUpdate> closed = closing.then(Mono.error(RedisBackend::closedError));
           return Flux.merge(start.then(Mono.<StatusUpdate>empty()), out.asFlux(), closed)
               .publishOn(signals)
-              .doFinally(s -> reg.dispose());
+              .doFinally(
+                  s -> {
+                    reg.dispose();
+                    watching.dispose();
+                  });
         });
+  }
+
+  /**
+   * One wait for how a task ended: scripts publish both results and {@code FAILED} statuses on the
+   * queue's result channel (a failure record starts with {@code !}), so a single listener and a
+   * single read (result and status keys in one {@code MGET}) serve it.
+   */
+  Mono<TaskOutcome> awaitOutcome(MessageRef ref) {
+    return Mono.defer(
+        () -> {
+          Sinks.One<TaskOutcome> sink = Sinks.one();
+          Notifications.Registration reg =
+              notifications.listen(
+                  keys.resultChannel(ref.queue()),
+                  true,
+                  ref.id(),
+                  value ->
+                      signals.schedule(
+                          () -> {
+                            TaskOutcome o = quietly(v -> outcomeOf(ref, v), value);
+                            if (o != null) {
+                              sink.tryEmitValue(o);
+                            }
+                          }),
+                  () -> backend.readOutcome(ref).subscribe(sink::tryEmitValue, e -> {}));
+          Mono<TaskOutcome> wait =
+              reg.ready().then(backend.readOutcome(ref)).switchIfEmpty(sink.asMono());
+          return finish(wait).doFinally(s -> reg.dispose());
+        });
+  }
+
+  private TaskOutcome outcomeOf(MessageRef ref, byte[] value) {
+    if (isFailureRecord(value)) {
+      Stored.Status s =
+          Stored.decodeStatus(Arrays.copyOfRange(value, 1, value.length), Long.MIN_VALUE);
+      return s == null || s.update().status() != TaskStatus.FAILED
+          ? null
+          : TaskOutcome.failed(s.update());
+    }
+    StoredResult r = stored.decodeResult(ref, value, Long.MIN_VALUE);
+    return r == null ? null : TaskOutcome.succeeded(r);
+  }
+
+  private static boolean isFailureRecord(byte[] value) {
+    return value.length > 0 && value[0] == '!';
   }
 
   /**

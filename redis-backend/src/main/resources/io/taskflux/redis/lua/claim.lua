@@ -1,5 +1,6 @@
 -- claim.lua: promotes due delayed messages, then leases up to `max` ready messages (lowest
--- priority first, FIFO among equals), skipping tasks outside the subset, and writes RUNNING.
+-- priority first, FIFO among equals), skipping tasks outside the subset, and writes RUNNING
+-- (in the message hash; one number is the lease token and the status version).
 -- KEYS: 7 (the queue keys, see includes/queue.lua)
 -- ARGV[1] key prefix   ARGV[2] now (ms)   ARGV[3] max   ARGV[4] owner   ARGV[5] lease (ms)
 -- ARGV[6] status TTL (ms)   ARGV[7..] task names to take (none: every task)
@@ -32,16 +33,16 @@ while taken < max and scanned < 1000 do
     local f = redis.call('HMGET', mk, 'ex', 't', 'p', 'rt', 'ua', 'ra', 'ed')
     if not f[1] or tonumber(f[1]) <= now then
       redis.call('ZREM', READY, member)
-      redis.call('DEL', mk)
+      drop(id)
     elseif filter and not filter[f[2]] then
       offset = offset + 1
     else
       redis.call('ZREM', READY, member)
-      local token = tostring(redis.call('INCR', SEQ))
+      local n = next_seq(max - taken)
+      local token = string.format('%d', n)
       redis.call('ZADD', LEASED, le, id)
-      redis.call('HSET', mk, 'st', 'l', 'tok', token, 'own', owner, 'le', le)
-      redis.call('HDEL', mk, 'k')
-      status(id, 2, now, now, sttl, nil)
+      redis.call('HSET', mk, 'st', 'l', 'tok', token, 'own', owner, 'le', le,
+        's', live_status(id, 2, now, now, sttl, nil, n))
       local n = #out
       out[n + 1], out[n + 2], out[n + 3], out[n + 4] = id, token, f[3], f[4]
       out[n + 5], out[n + 6], out[n + 7] = f[5], f[6], f[7]

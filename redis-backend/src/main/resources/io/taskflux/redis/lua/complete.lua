@@ -31,7 +31,7 @@ for r = 1, tonumber(ARGV[3]) do
     end
     redis.call('ZREM', LEASED, id)
     redis.call('DEL', mkey(id))
-    status(id, 5, now, now, sttl, nil)
+    final_status(id, 5, now, now, sttl, nil, next_seq(tonumber(ARGV[3])))
     out[r] = 1
   else
     out[r] = lost(id, now)
