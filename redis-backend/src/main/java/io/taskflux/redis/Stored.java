@@ -30,9 +30,11 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * How values are laid out in Redis, and back. Messages are stored as a hash whose {@code p} field
- * is the serializer's encoding of the message as enqueued; what the scripts change later (retries,
- * readyAt, updatedAt, the last error) lives in fields of its own and is applied on read, so no
- * script ever parses a payload. Statuses are {@code version|code|at|expiry|error}, results {@code
+ * (cut by the scripts into {@code p}, {@code p2}, ... of at most 64 bytes, so the hash keeps
+ * Redis's compact encoding) is the serializer's encoding of the message as enqueued; the hash also
+ * holds the message's status while it is live. What the scripts change later (retries, readyAt,
+ * updatedAt, the last error) lives in fields of its own and is applied on read, so no script ever
+ * parses a payload. Statuses are {@code version|code|at|expiry|error}, results {@code
  * storedAt|expiry|value}, locks {@code expiry|owner}. Exception details are a small JSON object
  * written with taskflux's own mapper (never default typing).
  */
@@ -174,6 +176,23 @@ final class Stored {
   }
 
   /**
+   * The payload of a stored hash: field {@code p}, followed by {@code p2}, {@code p3}, ... when the
+   * scripts cut it in pieces (see {@code includes/queue.lua}); null when there is none.
+   */
+  static byte[] payload(Map<String, byte[]> f) {
+    byte[] first = f.get("p");
+    if (first == null || !f.containsKey("p2")) {
+      return first;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(first.length * 8);
+    out.writeBytes(first);
+    for (int i = 2; f.containsKey("p" + i); i++) {
+      out.writeBytes(f.get("p" + i));
+    }
+    return out.toByteArray();
+  }
+
+  /**
    * The message of a stored hash, with what scripts changed applied.
    *
    * @throws UndecodablePayloadException when the payload (or a changed field) cannot be read
@@ -235,7 +254,7 @@ final class Stored {
             : null;
     Instant expiresAt = Instant.ofEpochMilli(number(f.get("ex")));
     try {
-      Message m = message(ref.id(), f.get("p"), f.get("rt"), f.get("ra"), f.get("ua"), f.get("ed"));
+      Message m = message(ref.id(), payload(f), f.get("rt"), f.get("ra"), f.get("ua"), f.get("ed"));
       return new StoredMessage(ref, state, m, lease, expiresAt, null);
     } catch (UndecodablePayloadException e) {
       return new StoredMessage(ref, state, null, lease, expiresAt, e);

@@ -30,7 +30,9 @@ while taken < max and scanned < 1000 do
     scanned = scanned + 1
     local id = string.sub(member, 17)
     local mk = mkey(id)
-    local f = redis.call('HMGET', mk, 'ex', 't', 'p', 'rt', 'ua', 'ra', 'ed')
+    local h = hash_of(redis.call('HGETALL', mk))
+    local f = {h.ex or false, h.t or false, payload_of(h) or false, h.rt or false, h.ua or false,
+      h.ra or false, h.ed or false}
     if not f[1] or tonumber(f[1]) <= now then
       redis.call('ZREM', READY, member)
       drop(id)
