@@ -10,8 +10,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Keeps each queue's status-watch marker ({@link Keys#statusWatchMarker}) alive while this backend
- * has status watchers on the queue. Scripts publish intermediate statuses only while the marker
- * exists, so a queue nobody watches costs no status traffic.
+ * has status watchers on the queue. Scripts publish statuses on the status channel only while the
+ * marker exists, so a queue nobody watches costs no status traffic.
  *
  * <p>Every new watcher sets the marker itself ({@link #mark}) after its subscription is confirmed
  * and before it reads the current status: a status written after that read is published, one
@@ -27,10 +27,10 @@ final class StatusWatchers {
   private final Keys keys;
   private final RedisConnections connections;
   private final Map<String, Watched> queues = new HashMap<>();
+  private boolean closed;
 
   private static final class Watched {
     int count;
-    Disposable refresh;
   }
 
   StatusWatchers(Keys keys, RedisConnections connections) {
@@ -58,16 +58,13 @@ final class StatusWatchers {
   /** Counts a watcher of {@code queue}; the returned disposable uncounts it. */
   Disposable watch(String queue) {
     synchronized (this) {
-      Watched w = queues.computeIfAbsent(queue, q -> new Watched());
-      if (w.count++ == 0) {
-        w.refresh =
-            Schedulers.parallel()
-                .schedulePeriodically(
-                    () -> mark(queue).subscribe(v -> {}, e -> {}),
-                    REFRESH.toMillis(),
-                    REFRESH.toMillis(),
-                    TimeUnit.MILLISECONDS);
+      Watched w = queues.get(queue);
+      if (w == null) {
+        w = new Watched();
+        queues.put(queue, w);
+        refreshLater(queue, w);
       }
+      w.count++;
     }
     boolean[] done = {false};
     return () -> {
@@ -78,16 +75,36 @@ final class StatusWatchers {
         done[0] = true;
         Watched w = queues.get(queue);
         if (w != null && --w.count == 0) {
-          w.refresh.dispose();
           queues.remove(queue);
         }
       }
     };
   }
 
+  /**
+   * One-shot delays that reschedule themselves while {@code w} is still the queue's entry, rather
+   * than a periodic task: cancelling one contends on the executor's queue lock, which BlockHound
+   * reports on the non-blocking thread that drops the last watcher. A refresh that finds its entry
+   * gone (or replaced) simply stops.
+   */
+  private void refreshLater(String queue, Watched w) {
+    Schedulers.parallel()
+        .schedule(() -> refresh(queue, w), REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void refresh(String queue, Watched w) {
+    synchronized (this) {
+      if (closed || queues.get(queue) != w) {
+        return;
+      }
+    }
+    mark(queue).subscribe(v -> {}, e -> {});
+    refreshLater(queue, w);
+  }
+
   /** Stops every refresh (the backend is closing). */
   synchronized void close() {
-    queues.values().forEach(w -> w.refresh.dispose());
+    closed = true;
     queues.clear();
   }
 }

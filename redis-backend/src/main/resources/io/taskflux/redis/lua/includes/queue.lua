@@ -14,7 +14,8 @@
 -- (m:<id>, x:<id>, s:<id>, r:<id>, rv:<id>), the status-watch marker w and the channels (st,
 -- rs, rv) are built; they share the hash tag, so they live in the same cluster slot as KEYS.
 --
--- Message hash m:<id>: p payload (cut in pieces of at most 64 bytes: p, p2, p3, ...), t task, pr priority, st state (r/d/l), k ready member,
+-- Message hash m:<id>: p payload (cut in pieces of at most 64 bytes: p, p2, p3, ...), t task,
+-- pr priority, st state (r/d/l), k FIFO sequence (ready member = 16-digit k .. id),
 -- ra readyAt, rt retries, mr maxRetries, ex expiry, ua updatedAt, ed error, tok/own/le lease,
 -- s status. While a message is live its status lives in its hash (field s, no key or TTL of its
 -- own); the status key s:<id> (with the status TTL) holds terminal statuses, statuses of
@@ -135,10 +136,16 @@ local function keep_status(id)
   if v then redis.call('SET', skey(id), v, 'PXAT', status_expiry(v)) end
 end
 
+-- The ready-set member of message id at FIFO sequence k.
+local function member_of(k, id)
+  if type(k) == 'string' and #k > 16 then return k end -- a whole member, as older versions kept
+  return string.format('%016d', tonumber(k)) .. id
+end
+
 local function place_ready(id, pr, ver)
-  local member = string.format('%016d', ver or next_seq(1)) .. id
-  redis.call('ZADD', READY, pr, member)
-  redis.call('HSET', mkey(id), 'st', 'r', 'k', member)
+  local k = ver or next_seq(1)
+  redis.call('ZADD', READY, pr, member_of(k, id))
+  redis.call('HSET', mkey(id), 'st', 'r', 'k', k)
   wake()
 end
 
@@ -173,8 +180,9 @@ end
 local function live(id, now)
   local f = redis.call('HMGET', mkey(id), 'st', 'k', 'ex')
   if not f[1] then return nil end
-  if tonumber(f[3]) > now then return f[1], f[2] end
-  unplace(id, f[1], f[2])
+  local member = f[2] and member_of(f[2], id)
+  if tonumber(f[3]) > now then return f[1], member end
+  unplace(id, f[1], member)
   drop(id)
   return nil
 end
@@ -189,10 +197,9 @@ local function enqueue_one(id, task, pr, ra, mr, rt, now, mttl, sttl, payload)
   local s = live_status(id, 1, now, now, sttl, nil, n)
   local f = {'t', task, 'pr', pr, 'ra', ra, 'rt', rt, 'mr', mr, 'ex', exp, 's', s}
   if ra <= now then
-    local member = string.format('%016d', n) .. id
-    f[#f + 1], f[#f + 2], f[#f + 3], f[#f + 4] = 'st', 'r', 'k', member
+    f[#f + 1], f[#f + 2], f[#f + 3], f[#f + 4] = 'st', 'r', 'k', n
     redis.call('HSET', mk, unpack(payload_fields(payload, f)))
-    redis.call('ZADD', READY, pr, member)
+    redis.call('ZADD', READY, pr, member_of(n, id))
   else
     f[#f + 1], f[#f + 2] = 'st', 'd'
     redis.call('HSET', mk, unpack(payload_fields(payload, f)))
