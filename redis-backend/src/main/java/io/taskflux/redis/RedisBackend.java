@@ -942,7 +942,7 @@ public final class RedisBackend implements Backend {
   private String idOf(Map<String, byte[]> f, List<Object> h) {
     // The id is not a hash field; the payload names it. An undecodable payload keeps "?".
     try {
-      return stored.serializer().decode(Stored.payload(f), "?").id();
+      return stored.serializer().decode(f.get("p"), "?").id();
     } catch (RuntimeException e) {
       return "?";
     }

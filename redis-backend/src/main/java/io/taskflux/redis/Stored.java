@@ -176,23 +176,6 @@ final class Stored {
   }
 
   /**
-   * The payload of a stored hash: field {@code p}, followed by {@code p2}, {@code p3}, ... when the
-   * scripts cut it in pieces (see {@code includes/queue.lua}); null when there is none.
-   */
-  static byte[] payload(Map<String, byte[]> f) {
-    byte[] first = f.get("p");
-    if (first == null || !f.containsKey("p2")) {
-      return first;
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(first.length * 8);
-    out.writeBytes(first);
-    for (int i = 2; f.containsKey("p" + i); i++) {
-      out.writeBytes(f.get("p" + i));
-    }
-    return out.toByteArray();
-  }
-
-  /**
    * The message of a stored hash, with what scripts changed applied.
    *
    * @throws UndecodablePayloadException when the payload (or a changed field) cannot be read
@@ -254,7 +237,7 @@ final class Stored {
             : null;
     Instant expiresAt = Instant.ofEpochMilli(number(f.get("ex")));
     try {
-      Message m = message(ref.id(), payload(f), f.get("rt"), f.get("ra"), f.get("ua"), f.get("ed"));
+      Message m = message(ref.id(), f.get("p"), f.get("rt"), f.get("ra"), f.get("ua"), f.get("ed"));
       return new StoredMessage(ref, state, m, lease, expiresAt, null);
     } catch (UndecodablePayloadException e) {
       return new StoredMessage(ref, state, null, lease, expiresAt, e);

@@ -21,10 +21,12 @@ end
 promote(now, 1000)
 local out = {}
 local taken = 0
--- Leases message id (hash fields h); false when it is past its TTL (then it is purged).
-local function lease(id, h)
-  local f = {h.ex or false, h.t or false, payload_of(h) or false, h.rt or false, h.ua or false,
-    h.ra or false, h.ed or false}
+-- The fields claim needs: ex, t, p, rt, ua, ra, ed.
+local function fields(id)
+  return redis.call('HMGET', mkey(id), 'ex', 't', 'p', 'rt', 'ua', 'ra', 'ed')
+end
+-- Leases message id (its fields f); false when it is past its TTL (then it is purged).
+local function lease(id, f)
   if not f[1] or tonumber(f[1]) <= now then
     drop(id)
     return false
@@ -49,7 +51,7 @@ if not filter then
     for j = 1, #popped, 2 do
       scanned = scanned + 1
       local id = string.sub(popped[j], 17)
-      lease(id, hash_of(redis.call('HGETALL', mkey(id))))
+      lease(id, fields(id))
     end
   end
 else
@@ -61,12 +63,12 @@ else
     for _, member in ipairs(members) do
       scanned = scanned + 1
       local id = string.sub(member, 17)
-      local h = hash_of(redis.call('HGETALL', mkey(id)))
-      if h.ex and tonumber(h.ex) > now and not filter[h.t] then
+      local f = fields(id)
+      if f[1] and tonumber(f[1]) > now and not filter[f[2]] then
         offset = offset + 1
       else
         redis.call('ZREM', READY, member)
-        lease(id, h)
+        lease(id, f)
         if taken >= max then break end
       end
     end

@@ -21,8 +21,8 @@ redis.call('DEL', xk)
 local dlttl = tonumber(ARGV[9])
 if dlttl > 0 then
   local exp = now + dlttl
-  redis.call('HSET', xk, unpack(payload_fields(ARGV[10], {'t', ARGV[4], 'pr', ARGV[5],
-    'ra', ARGV[6], 'mr', ARGV[7], 'rt', ARGV[8], 'ex', exp})))
+  redis.call('HSET', xk, 'p', ARGV[10], 't', ARGV[4], 'pr', ARGV[5], 'ra', ARGV[6], 'mr', ARGV[7],
+    'rt', ARGV[8], 'ex', exp)
   redis.call('PEXPIREAT', xk, exp)
   redis.call('ZADD', DEAD, exp, id)
 else

@@ -11,9 +11,7 @@ local now = tonumber(ARGV[2])
 local id = ARGV[3]
 local pr, ra = tonumber(ARGV[5]), tonumber(ARGV[6])
 local function rewrite(key)
-  drop_payload_pieces(key)
-  redis.call('HSET', key, unpack(payload_fields(ARGV[9],
-    {'t', ARGV[4], 'pr', pr, 'ra', ra, 'mr', ARGV[7], 'rt', ARGV[8]})))
+  redis.call('HSET', key, 'p', ARGV[9], 't', ARGV[4], 'pr', pr, 'ra', ra, 'mr', ARGV[7], 'rt', ARGV[8])
   redis.call('HDEL', key, 'ua', 'ed')
 end
 local st, k = live(id, now)

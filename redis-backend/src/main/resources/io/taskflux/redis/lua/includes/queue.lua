@@ -14,7 +14,7 @@
 -- (m:<id>, x:<id>, s:<id>, r:<id>, rv:<id>), the status-watch marker w and the channels (st,
 -- rs, rv) are built; they share the hash tag, so they live in the same cluster slot as KEYS.
 --
--- Message hash m:<id>: p payload (cut in pieces of at most 64 bytes: p, p2, p3, ...), t task,
+-- Message hash m:<id>: p payload, t task,
 -- pr priority, st state (r/d/l), k FIFO sequence (ready member = 16-digit k .. id),
 -- ra readyAt, rt retries, mr maxRetries, ex expiry, ua updatedAt, ed error, tok/own/le lease,
 -- s status. While a message is live its status lives in its hash (field s, no key or TTL of its
@@ -30,44 +30,6 @@ local WAKE_CAP = 16
 
 local function mkey(id) return P .. 'm:' .. id end
 local function skey(id) return P .. 's:' .. id end
-
--- Payloads are stored in fields p, p2, p3, ... of at most PIECE bytes each: a hash whose values
--- all fit Redis's hash-max-listpack-value (64 by default) keeps the compact listpack encoding,
--- about half the memory of the hashtable one value over it would turn the hash into.
-local PIECE = 64
-
--- Appends the field/value pairs of a payload to list `into` (for one HSET) and returns it.
-local function payload_fields(payload, into)
-  local n = math.max(1, math.ceil(#payload / PIECE))
-  for i = 1, n do
-    into[#into + 1] = (i == 1) and 'p' or ('p' .. i)
-    into[#into + 1] = string.sub(payload, (i - 1) * PIECE + 1, i * PIECE)
-  end
-  return into
-end
-
--- Deletes the pieces p2, p3, ... of the payload stored in hash key (before a new one is written).
-local function drop_payload_pieces(key)
-  local i = 2
-  while redis.call('HDEL', key, 'p' .. i) == 1 do i = i + 1 end
-end
-
--- A hash as a table (from HGETALL's flat list), and its payload put back together (nil if none).
-local function hash_of(flat)
-  local h = {}
-  for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
-  return h
-end
-
-local function payload_of(h)
-  if not h.p then return nil end
-  local parts, i = {h.p}, 2
-  while h['p' .. i] do
-    parts[i] = h['p' .. i]
-    i = i + 1
-  end
-  return table.concat(parts)
-end
 
 -- Sequence numbers from SEQ, taken `want` at a time with one INCRBY (unused ones are skipped).
 local seq_at, seq_end = 1, 0
@@ -195,14 +157,13 @@ local function enqueue_one(id, task, pr, ra, mr, rt, now, mttl, sttl, payload)
   local exp = now + mttl
   local n = next_seq(1)
   local s = live_status(id, 1, now, now, sttl, nil, n)
-  local f = {'t', task, 'pr', pr, 'ra', ra, 'rt', rt, 'mr', mr, 'ex', exp, 's', s}
   if ra <= now then
-    f[#f + 1], f[#f + 2], f[#f + 3], f[#f + 4] = 'st', 'r', 'k', n
-    redis.call('HSET', mk, unpack(payload_fields(payload, f)))
+    redis.call('HSET', mk, 'p', payload, 't', task, 'pr', pr, 'ra', ra, 'rt', rt, 'mr', mr,
+      'ex', exp, 's', s, 'st', 'r', 'k', n)
     redis.call('ZADD', READY, pr, member_of(n, id))
   else
-    f[#f + 1], f[#f + 2] = 'st', 'd'
-    redis.call('HSET', mk, unpack(payload_fields(payload, f)))
+    redis.call('HSET', mk, 'p', payload, 't', task, 'pr', pr, 'ra', ra, 'rt', rt, 'mr', mr,
+      'ex', exp, 's', s, 'st', 'd')
     redis.call('ZADD', DELAYED, ra, id)
   end
   redis.call('PEXPIREAT', mk, exp)
