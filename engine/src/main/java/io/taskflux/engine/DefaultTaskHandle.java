@@ -93,14 +93,13 @@ final class DefaultTaskHandle<O> implements TaskHandle<O> {
 
   /** The stored result, or the failure of a task that ended FAILED, whichever comes first. */
   private Mono<Optional<O>> awaitOutcome() {
-    Mono<Optional<O>> stored = backend.awaitResult(ref).map(this::decode);
-    Mono<Optional<O>> failed =
-        backend
-            .watchStatus(ref)
-            .filter(u -> u.status() == TaskStatus.FAILED)
-            .next()
-            .flatMap(u -> Mono.error(new TaskFailedException(ref, u.error())));
-    return Mono.firstWithSignal(stored, failed);
+    return backend
+        .awaitOutcome(ref)
+        .flatMap(
+            o ->
+                o.isFailure()
+                    ? Mono.error(new TaskFailedException(ref, o.failure().error()))
+                    : Mono.just(decode(o.result())));
   }
 
   /** Decision 1 of the design: {@code Duration.ZERO} looks once and does not wait. */

@@ -331,6 +331,24 @@ public interface Backend {
    */
   Mono<StoredResult> awaitResult(MessageRef ref);
 
+  /**
+   * Emits how a task ended as soon as it has: its stored result (as {@link #awaitResult}), or its
+   * {@code FAILED} status (as a {@link #watchStatus} would see it), whichever exists first; at once
+   * if one already does. Never completes empty by itself; bound it with {@code timeout}.
+   *
+   * <p>The default races {@link #awaitResult} against {@link #watchStatus}; a backend that can
+   * deliver both through one wait (one subscription, one read) should override it.
+   */
+  default Mono<TaskOutcome> awaitOutcome(MessageRef ref) {
+    Mono<TaskOutcome> stored = awaitResult(ref).map(TaskOutcome::succeeded);
+    Mono<TaskOutcome> failed =
+        watchStatus(ref)
+            .filter(u -> u.status() == io.taskflux.task.TaskStatus.FAILED)
+            .next()
+            .map(TaskOutcome::failed);
+    return Mono.firstWithSignal(stored, failed);
+  }
+
   // ---------------------------------------------------------------- locks and counters
 
   /**

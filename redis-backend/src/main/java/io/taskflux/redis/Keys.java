@@ -79,6 +79,14 @@ final class Keys {
     return queuePrefix(queue) + "rv:" + id;
   }
 
+  /**
+   * The status-watch marker of a queue: present (with a TTL its watchers refresh) while somebody
+   * watches the queue's statuses; scripts publish statuses on the status channel only then.
+   */
+  String statusWatchMarker(String queue) {
+    return queuePrefix(queue) + "w";
+  }
+
   /** Channel of status writes of a queue. */
   String statusChannel(String queue) {
     return queuePrefix(queue) + "st";

@@ -35,6 +35,7 @@ enum LuaScript {
   REQUEUE_EXPIRED("requeue_expired", Keys.QUEUE_KEY_SUFFIXES.length),
   REVOKE("revoke", Keys.QUEUE_KEY_SUFFIXES.length),
   SET_STATUS("set_status", Keys.QUEUE_KEY_SUFFIXES.length),
+  GET_STATUS("get_status", Keys.QUEUE_KEY_SUFFIXES.length),
   DELETE_STATUS("delete_status", Keys.QUEUE_KEY_SUFFIXES.length),
   MARK_ORPHANS("mark_orphans", Keys.QUEUE_KEY_SUFFIXES.length),
   SET_RESULT("set_result", Keys.QUEUE_KEY_SUFFIXES.length),

@@ -32,10 +32,12 @@ import io.taskflux.spi.RevokeResult;
 import io.taskflux.spi.SettleResult;
 import io.taskflux.spi.StoredMessage;
 import io.taskflux.spi.StoredResult;
+import io.taskflux.spi.TaskOutcome;
 import io.taskflux.task.ExceptionDetails;
 import io.taskflux.task.Message;
 import io.taskflux.task.MessageRef;
 import io.taskflux.task.StatusUpdate;
+import io.taskflux.task.TaskStatus;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -732,8 +734,13 @@ public final class RedisBackend implements Backend {
 
   /** The stored status with its version, or empty. */
   Mono<Stored.Status> readStatus(MessageRef ref) {
-    return get(keys.status(ref.queue(), ref.id()))
-        .mapNotNull(v -> Stored.decodeStatus(v, clock.millis()));
+    return guard(
+        () -> {
+          long now = clock.millis();
+          return scripts
+              .value(LuaScript.GET_STATUS, qk(ref.queue()), args(ref.queue(), now).add(ref.id()))
+              .mapNotNull(v -> Stored.decodeStatus(v, now));
+        });
   }
 
   @Override
@@ -838,6 +845,38 @@ public final class RedisBackend implements Backend {
   public Mono<StoredResult> awaitResult(MessageRef ref) {
     Objects.requireNonNull(ref, "ref");
     return guard(() -> waits.awaitResult(ref));
+  }
+
+  @Override
+  public Mono<TaskOutcome> awaitOutcome(MessageRef ref) {
+    Objects.requireNonNull(ref, "ref");
+    return guard(() -> waits.awaitOutcome(ref));
+  }
+
+  /** The stored result, else the FAILED status, of a message (one MGET); empty when neither. */
+  Mono<TaskOutcome> readOutcome(MessageRef ref) {
+    String rk = keys.result(ref.queue(), ref.id());
+    String sk = keys.status(ref.queue(), ref.id());
+    return guard(
+        () ->
+            connections
+                .commands()
+                .flatMap(c -> Mono.fromCompletionStage(() -> c.mget(rk, sk)))
+                .onErrorMap(connections::translate)
+                .mapNotNull(
+                    kvs -> {
+                      long now = clock.millis();
+                      byte[] r = kvs.get(0).getValueOrElse(null);
+                      StoredResult result = r == null ? null : stored.decodeResult(ref, r, now);
+                      if (result != null) {
+                        return TaskOutcome.succeeded(result);
+                      }
+                      byte[] st = kvs.get(1).getValueOrElse(null);
+                      Stored.Status s = st == null ? null : Stored.decodeStatus(st, now);
+                      return s != null && s.update().status() == TaskStatus.FAILED
+                          ? TaskOutcome.failed(s.update())
+                          : null;
+                    }));
   }
 
   // ---------------------------------------------------------------- locks and counters
@@ -992,6 +1031,7 @@ public final class RedisBackend implements Backend {
             return Mono.empty();
           }
           closing.close();
+          waits.close();
           // Bounded: Lettuce's client shutdown has been seen to hang now and then on a cluster
           // (a spin in its SharedLock, Lettuce issue #3880); close still completes, with a
           // warning, rather than hold the caller for ever.

@@ -4,13 +4,16 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.SlotHash;
 import io.taskflux.BackendUnavailableException;
 import io.taskflux.spi.StoredResult;
+import io.taskflux.spi.TaskOutcome;
 import io.taskflux.task.MessageRef;
 import io.taskflux.task.StatusUpdate;
+import io.taskflux.task.TaskStatus;
 import io.taskflux.time.Timers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +57,7 @@ final class RedisWaits {
   private final Notifications notifications;
   private final Scheduler signals;
   private final CloseSignal closing;
+  private final StatusWatchers watchers;
 
   RedisWaits(
       RedisBackend backend,
@@ -73,6 +77,12 @@ final class RedisWaits {
     this.notifications = notifications;
     this.signals = signals;
     this.closing = closing;
+    this.watchers = new StatusWatchers(keys, connections);
+  }
+
+  /** Stops the status-watch marker refreshes (the backend is closing). */
+  void close() {
+    watchers.close();
   }
 
   private <T> Mono<T> finish(Mono<T> wait) {
@@ -200,8 +210,11 @@ final class RedisWaits {
                           onSignals(
                               () -> {
                                 StoredResult r =
-                                    quietly(
-                                        v -> stored.decodeResult(ref, v, Long.MIN_VALUE), value);
+                                    isFailureRecord(value)
+                                        ? null
+                                        : quietly(
+                                            v -> stored.decodeResult(ref, v, Long.MIN_VALUE),
+                                            value);
                                 if (r != null) {
                                   sink.tryEmitValue(r);
                                 }
@@ -283,12 +296,14 @@ final class RedisWaits {
                               }
                             },
                             () ->
-                                backend
-                                    .readStatus(ref)
+                                watchers
+                                    .mark(ref.queue())
+                                    .then(backend.readStatus(ref))
                                     .retryWhen(recheckRetry())
                                     .subscribe(order::event, e -> {}));
                     Mono<Void> start =
                         reg.ready()
+                            .then(watchers.mark(ref.queue()))
                             .then(backend.readStatus(ref))
                             .map(java.util.Optional::of)
                             .defaultIfEmpty(java.util.Optional.empty())
@@ -305,8 +320,74 @@ final class RedisWaits {
                               reg.dispose();
                             });
                   });
-          return attempt.retryWhen(whileUnavailable()).publishOn(signals);
+          Disposable watching = watchers.watch(ref.queue());
+          return attempt
+              .retryWhen(whileUnavailable())
+              .publishOn(signals)
+              .doFinally(s -> watching.dispose());
         });
+  }
+
+  /**
+   * One wait for how a task ended: scripts publish both results and {@code FAILED} statuses on the
+   * queue's result channel (a failure record starts with {@code !}), so a single listener and a
+   * single read (result and status keys in one {@code MGET}) serve it.
+   */
+  Mono<TaskOutcome> awaitOutcome(MessageRef ref) {
+    Mono<TaskOutcome> attempt =
+        Mono.defer(
+            () -> {
+              // As awaitResult: every way the wait can end completes one sink on the signal
+              // scheduler, the first wins; an outage starts the attempt again.
+              Sinks.One<TaskOutcome> sink = Sinks.one();
+              Notifications.Registration reg =
+                  notifications.listen(
+                      keys.resultChannel(ref.queue()),
+                      true,
+                      ref.id(),
+                      value ->
+                          onSignals(
+                              () -> {
+                                TaskOutcome o = quietly(v -> outcomeOf(ref, v), value);
+                                if (o != null) {
+                                  sink.tryEmitValue(o);
+                                }
+                              }),
+                      () ->
+                          backend
+                              .readOutcome(ref)
+                              .retryWhen(recheckRetry())
+                              .subscribe(o -> emit(sink, o), e -> {}));
+              Disposable closed = closing.onClose(() -> fail(sink, RedisBackend.closedError()));
+              Disposable first =
+                  reg.ready()
+                      .then(backend.readOutcome(ref))
+                      .subscribe(o -> emit(sink, o), e -> fail(sink, e));
+              return sink.asMono()
+                  .doFinally(
+                      s -> {
+                        first.dispose();
+                        closed.dispose();
+                        reg.dispose();
+                      });
+            });
+    return attempt.retryWhen(whileUnavailable());
+  }
+
+  private TaskOutcome outcomeOf(MessageRef ref, byte[] value) {
+    if (isFailureRecord(value)) {
+      Stored.Status s =
+          Stored.decodeStatus(Arrays.copyOfRange(value, 1, value.length), Long.MIN_VALUE);
+      return s == null || s.update().status() != TaskStatus.FAILED
+          ? null
+          : TaskOutcome.failed(s.update());
+    }
+    StoredResult r = stored.decodeResult(ref, value, Long.MIN_VALUE);
+    return r == null ? null : TaskOutcome.succeeded(r);
+  }
+
+  private static boolean isFailureRecord(byte[] value) {
+    return value.length > 0 && value[0] == '!';
   }
 
   /**

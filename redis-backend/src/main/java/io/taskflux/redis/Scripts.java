@@ -28,6 +28,11 @@ final class Scripts {
     return run(script, ScriptOutputType.MULTI, keys, args);
   }
 
+  /** A script whose reply is one value (empty when it returns nil). */
+  Mono<byte[]> value(LuaScript script, String[] keys, Args args) {
+    return run(script, ScriptOutputType.VALUE, keys, args);
+  }
+
   /** A script whose reply is an integer. */
   Mono<Long> number(LuaScript script, String[] keys, Args args) {
     return run(script, ScriptOutputType.INTEGER, keys, args);

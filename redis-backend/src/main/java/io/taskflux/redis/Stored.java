@@ -30,9 +30,11 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * How values are laid out in Redis, and back. Messages are stored as a hash whose {@code p} field
- * is the serializer's encoding of the message as enqueued; what the scripts change later (retries,
- * readyAt, updatedAt, the last error) lives in fields of its own and is applied on read, so no
- * script ever parses a payload. Statuses are {@code version|code|at|expiry|error}, results {@code
+ * (cut by the scripts into {@code p}, {@code p2}, ... of at most 64 bytes, so the hash keeps
+ * Redis's compact encoding) is the serializer's encoding of the message as enqueued; the hash also
+ * holds the message's status while it is live. What the scripts change later (retries, readyAt,
+ * updatedAt, the last error) lives in fields of its own and is applied on read, so no script ever
+ * parses a payload. Statuses are {@code version|code|at|expiry|error}, results {@code
  * storedAt|expiry|value}, locks {@code expiry|owner}. Exception details are a small JSON object
  * written with taskflux's own mapper (never default typing).
  */

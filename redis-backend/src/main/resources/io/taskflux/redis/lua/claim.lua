@@ -1,5 +1,6 @@
 -- claim.lua: promotes due delayed messages, then leases up to `max` ready messages (lowest
--- priority first, FIFO among equals), skipping tasks outside the subset, and writes RUNNING.
+-- priority first, FIFO among equals), skipping tasks outside the subset, and writes RUNNING
+-- (in the message hash; one number is the lease token and the status version).
 -- KEYS: 7 (the queue keys, see includes/queue.lua)
 -- ARGV[1] key prefix   ARGV[2] now (ms)   ARGV[3] max   ARGV[4] owner   ARGV[5] lease (ms)
 -- ARGV[6] status TTL (ms)   ARGV[7..] task names to take (none: every task)
@@ -19,34 +20,57 @@ if #ARGV > 6 then
 end
 promote(now, 1000)
 local out = {}
-local taken, offset, scanned = 0, 0, 0
-while taken < max and scanned < 1000 do
-  local want = max - taken
-  if filter then want = 100 end
-  local members = redis.call('ZRANGE', READY, offset, offset + want - 1)
-  if #members == 0 then break end
-  for _, member in ipairs(members) do
-    scanned = scanned + 1
-    local id = string.sub(member, 17)
-    local mk = mkey(id)
-    local f = redis.call('HMGET', mk, 'ex', 't', 'p', 'rt', 'ua', 'ra', 'ed')
-    if not f[1] or tonumber(f[1]) <= now then
-      redis.call('ZREM', READY, member)
-      redis.call('DEL', mk)
-    elseif filter and not filter[f[2]] then
-      offset = offset + 1
-    else
-      redis.call('ZREM', READY, member)
-      local token = tostring(redis.call('INCR', SEQ))
-      redis.call('ZADD', LEASED, le, id)
-      redis.call('HSET', mk, 'st', 'l', 'tok', token, 'own', owner, 'le', le)
-      redis.call('HDEL', mk, 'k')
-      status(id, 2, now, now, sttl, nil)
-      local n = #out
-      out[n + 1], out[n + 2], out[n + 3], out[n + 4] = id, token, f[3], f[4]
-      out[n + 5], out[n + 6], out[n + 7] = f[5], f[6], f[7]
-      taken = taken + 1
-      if taken >= max then break end
+local taken = 0
+-- The fields claim needs: ex, t, p, rt, ua, ra, ed.
+local function fields(id)
+  return redis.call('HMGET', mkey(id), 'ex', 't', 'p', 'rt', 'ua', 'ra', 'ed')
+end
+-- Leases message id (its fields f); false when it is past its TTL (then it is purged).
+local function lease(id, f)
+  if not f[1] or tonumber(f[1]) <= now then
+    drop(id)
+    return false
+  end
+  local n = next_seq(max - taken)
+  local token = string.format('%d', n)
+  redis.call('ZADD', LEASED, le, id)
+  redis.call('HSET', mkey(id), 'st', 'l', 'tok', token, 'own', owner, 'le', le,
+    's', live_status(id, 2, now, now, sttl, nil, n))
+  local o = #out
+  out[o + 1], out[o + 2], out[o + 3], out[o + 4] = id, token, f[3], f[4]
+  out[o + 5], out[o + 6], out[o + 7] = f[5], f[6], f[7]
+  taken = taken + 1
+  return true
+end
+local scanned = 0
+if not filter then
+  -- Every task is wanted: pop the head of the ready set (removing as it reads).
+  while taken < max and scanned < 1000 do
+    local popped = redis.call('ZPOPMIN', READY, max - taken)
+    if #popped == 0 then break end
+    for j = 1, #popped, 2 do
+      scanned = scanned + 1
+      local id = string.sub(popped[j], 17)
+      lease(id, fields(id))
+    end
+  end
+else
+  -- A subset: read the head in pages, skip what is not wanted.
+  local offset = 0
+  while taken < max and scanned < 1000 do
+    local members = redis.call('ZRANGE', READY, offset, offset + 99)
+    if #members == 0 then break end
+    for _, member in ipairs(members) do
+      scanned = scanned + 1
+      local id = string.sub(member, 17)
+      local f = fields(id)
+      if f[1] and tonumber(f[1]) > now and not filter[f[2]] then
+        offset = offset + 1
+      else
+        redis.call('ZREM', READY, member)
+        lease(id, f)
+        if taken >= max then break end
+      end
     end
   end
 end

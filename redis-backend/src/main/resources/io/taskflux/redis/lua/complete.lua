@@ -21,17 +21,14 @@ for r = 1, tonumber(ARGV[3]) do
   i = i + 7
   local ok = holds(id, token, now)
   if ok then
-    local rk = P .. 'r:' .. id
-    local cur = redis.call('GET', rk)
-    if not cur or tonumber(string.match(cur, '^%d+|(%d+)|')) <= now then
-      local exp = now + rttl
-      local v = now .. '|' .. exp .. '|' .. result
-      redis.call('SET', rk, v, 'PXAT', exp)
+    local exp = now + rttl
+    local v = now .. '|' .. exp .. '|' .. result
+    if set_result_if_absent(P .. 'r:' .. id, v, exp, now) then
       notify(P .. 'rs', #id .. ':' .. id .. v)
     end
     redis.call('ZREM', LEASED, id)
     redis.call('DEL', mkey(id))
-    status(id, 5, now, now, sttl, nil)
+    final_status(id, 5, now, now, sttl, nil, next_seq(tonumber(ARGV[3])))
     out[r] = 1
   else
     out[r] = lost(id, now)

@@ -1,6 +1,7 @@
 -- dead_letter.lua: dead-letters a message without a lease: removes the live message with its id
 -- (any state; a lease on it is lost) and keeps the given message as its dead letter for the
--- dead-letter TTL (none when zero), replacing an older one. Statuses are not touched.
+-- dead-letter TTL (none when zero), replacing an older one. Statuses are not touched (a live
+-- message's status moves from its hash to its status key).
 -- KEYS: 7 (the queue keys, see includes/queue.lua)
 -- ARGV[1] key prefix   ARGV[2] now (ms)   ARGV[3] id   ARGV[4] task   ARGV[5] priority
 -- ARGV[6] readyAt (ms)   ARGV[7] maxRetries   ARGV[8] retries   ARGV[9] dead-letter TTL (ms)
@@ -13,7 +14,7 @@ local id = ARGV[3]
 local st, k = live(id, now)
 if st then
   unplace(id, st, k)
-  redis.call('DEL', mkey(id))
+  drop(id)
 end
 local xk = P .. 'x:' .. id
 redis.call('DEL', xk)

@@ -9,20 +9,13 @@
 -- that id exists (nothing changed).
 -- Errors: TFX_CAPACITY when the queue already holds `capacity` live messages.
 --
--- A request older than the id's status (written after ARGV[2]) is a replay and changes
--- nothing. Lettuce delivers commands at least once: a command whose reply a dropped connection lost
--- is sent again after the reconnect. A submission stored just before Redis went down may meanwhile
--- have been claimed, run and completed through other connections; storing it again would run
--- acknowledged work a second time. Its first execution stored it, so the answer is 1.
+-- A request older than the id's status (written after ARGV[2]) is a replay and changes nothing
+-- (see replayed in includes/queue.lua).
 -- @include queue
 local now = tonumber(ARGV[2])
 local id = ARGV[3]
 if live(id, now) then return 0 end
-local current = redis.call('GET', P .. 's:' .. id)
-if current then
-  local at = tonumber(string.match(current, '^[^|]*|[^|]*|([^|]*)|'))
-  if at and at > now then return 1 end
-end
+if replayed(id, now) then return 1 end
 local cap = tonumber(ARGV[11])
 if cap > 0 then
   local n = redis.call('ZCARD', READY) + redis.call('ZCARD', DELAYED) + redis.call('ZCARD', LEASED)

@@ -9,6 +9,8 @@
 -- ARGV[4] message count
 -- then 9 values per message: id, task, priority, readyAt (ms), maxRetries, retries,
 --   message TTL (ms), status TTL (ms), payload (the serialized message)
+-- A message older than its id's status is a replay (see replayed in includes/queue.lua): left
+-- alone and answered 1.
 -- Returns: one code per message looked at, in order: 1 stored, 0 a live message with that id
 --   exists (nothing changed for it). When the queue is full the reply ends with -1 (the message
 --   that found no room) and then the queue's live count.
@@ -23,6 +25,8 @@ for m = 1, tonumber(ARGV[4]) do
   local id = ARGV[i]
   if live(id, now) then
     out[m] = 0
+  elseif replayed(id, now) then
+    out[m] = 1 -- a replay of this very batch after a reconnect: stored the first time
   else
     if cap > 0 then
       local n = redis.call('ZCARD', READY) + redis.call('ZCARD', DELAYED)

@@ -11,5 +11,5 @@ local id = ARGV[3]
 if not holds(id, ARGV[4], now) then return lost(id, now) end
 unplace(id, 'l', nil)
 dead_letter(id, ARGV[7], now, tonumber(ARGV[6]))
-status(id, 4, now, now, tonumber(ARGV[5]), ARGV[7])
+final_status(id, 4, now, now, tonumber(ARGV[5]), ARGV[7])
 return 1

@@ -13,7 +13,7 @@ for i = 4, #ARGV do
   if s then
     local code, exp = string.match(s, '^%d+|(%d+)|%d+|(%d+)|')
     if tonumber(exp) > now and (code == '1' or code == '2' or code == '3') and not live(id, now) then
-      status(id, 0, now, now, sttl, nil)
+      final_status(id, 0, now, now, sttl, nil)
       n = n + 1
     end
   end

@@ -1,5 +1,6 @@
 -- remove.lua: removes a live message whatever its state (a lease on it is lost), without
--- dead-lettering it or touching its status or result.
+-- dead-lettering it or touching its status or result (the status moves from the message hash
+-- to its status key).
 -- KEYS: 7 (the queue keys, see includes/queue.lua)
 -- ARGV[1] key prefix   ARGV[2] now (ms)   ARGV[3] id
 -- Returns: 1 removed, 0 no live message.
@@ -10,5 +11,5 @@ local id = ARGV[3]
 local st, k = live(id, now)
 if not st then return 0 end
 unplace(id, st, k)
-redis.call('DEL', mkey(id))
+drop(id)
 return 1

@@ -19,18 +19,18 @@ for _, id in ipairs(expired) do
   local f = redis.call('HMGET', mk, 'rt', 'mr', 'ex', 'pr')
   redis.call('ZREM', LEASED, id)
   if not f[3] or tonumber(f[3]) <= now then
-    redis.call('DEL', mk)
+    drop(id)
   else
     redis.call('HDEL', mk, 'tok', 'own', 'le')
     redis.call('HSET', mk, 'ed', err, 'ua', now)
     if tonumber(f[1]) < tonumber(f[2]) then
-      redis.call('HSET', mk, 'rt', tonumber(f[1]) + 1, 'ra', now)
+      redis.call('HSET', mk, 'rt', tonumber(f[1]) + 1, 'ra', now,
+        's', live_status(id, 3, now, now, sttl, err))
       place_ready(id, f[4])
-      status(id, 3, now, now, sttl, err)
       requeued[#requeued + 1] = id
     else
       dead_letter(id, err, now, dlttl)
-      status(id, 4, now, now, sttl, err)
+      final_status(id, 4, now, now, sttl, err)
       dead[#dead + 1] = id
     end
   end

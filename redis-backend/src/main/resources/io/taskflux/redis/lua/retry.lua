@@ -14,7 +14,7 @@ local mk = mkey(id)
 local ra = tonumber(ARGV[5])
 unplace(id, 'l', nil)
 redis.call('HINCRBY', mk, 'rt', 1)
-redis.call('HSET', mk, 'ed', ARGV[7], 'ua', now, 'ra', ra)
+redis.call('HSET', mk, 'ed', ARGV[7], 'ua', now, 'ra', ra,
+  's', live_status(id, 3, now, now, tonumber(ARGV[6]), ARGV[7]))
 place(id, redis.call('HGET', mk, 'pr'), ra, now)
-status(id, 3, now, now, tonumber(ARGV[6]), ARGV[7])
 return 1

@@ -25,6 +25,6 @@ dead_letter(id, ARGV[8], now, tonumber(ARGV[6]))
 local rexp = now + tonumber(ARGV[7])
 redis.call('SET', P .. 'rv:' .. id, rexp, 'PXAT', rexp)
 notify(P .. 'rv', #id .. ':' .. id)
-status(id, 4, now, now, tonumber(ARGV[5]), ARGV[8])
+final_status(id, 4, now, now, tonumber(ARGV[5]), ARGV[8])
 if st == 'l' then return 2 end
 return 1

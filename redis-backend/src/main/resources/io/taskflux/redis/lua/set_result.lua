@@ -9,12 +9,12 @@
 local now = tonumber(ARGV[2])
 local id = ARGV[3]
 local rk = P .. 'r:' .. id
-if ARGV[5] == '1' then
-  local cur = redis.call('GET', rk)
-  if cur and tonumber(string.match(cur, '^%d+|(%d+)|')) > now then return 0 end
-end
 local exp = now + tonumber(ARGV[4])
 local v = now .. '|' .. exp .. '|' .. ARGV[6]
-redis.call('SET', rk, v, 'PXAT', exp)
+if ARGV[5] == '1' then
+  if not set_result_if_absent(rk, v, exp, now) then return 0 end
+else
+  redis.call('SET', rk, v, 'PXAT', exp)
+end
 notify(P .. 'rs', #id .. ':' .. id .. v)
 return 1
