@@ -71,6 +71,9 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class RedisBackend implements Backend {
 
+  /** The default of {@link Builder#maxMessageBytes}: 4 MiB. */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
   private static final ExceptionDetails LEASE_LOST =
       ExceptionDetails.of(
           ExceptionDetails.LEASE_LOST,
@@ -99,7 +102,7 @@ public final class RedisBackend implements Backend {
     LuaScript.values();
     this.clock = b.clock;
     this.keys = new Keys(b.namespace);
-    this.stored = new Stored(b.serializer);
+    this.stored = new Stored(b.serializer, b.maxMessageBytes);
     this.connections = new RedisConnections(b);
     this.scripts = new Scripts(connections);
     this.capacity = b.maxQueueLength;
@@ -192,7 +195,7 @@ public final class RedisBackend implements Backend {
                         .add(Stored.ms(r.message()))
                         .add(Stored.ms(r.status()))
                         .add(capacity)
-                        .add(stored.serializer().encode(m)))
+                        .add(stored.encodeLimited(m)))
                 .flatMap(n -> register(m.queue()).thenReturn(n == 1L)));
   }
 
@@ -247,7 +250,7 @@ public final class RedisBackend implements Backend {
                         .add(m.readyAt().toEpochMilli())
                         .add(m.maxRetries())
                         .add(m.retries())
-                        .add(stored.serializer().encode(m)))
+                        .add(stored.encodeLimited(m)))
                 .map(n -> n == 1L));
   }
 
@@ -660,7 +663,7 @@ public final class RedisBackend implements Backend {
   /** The stored status with its version, or empty. */
   Mono<Stored.Status> readStatus(MessageRef ref) {
     return get(keys.status(ref.queue(), ref.id()))
-        .mapNotNull(v -> Stored.decodeStatus(v, clock.millis()));
+        .mapNotNull(v -> Stored.decodeStatus(ref.id(), v, clock.millis()));
   }
 
   @Override
@@ -952,6 +955,7 @@ public final class RedisBackend implements Backend {
     UnaryOperator<ClusterClientOptions.Builder> options;
     ClientResources resources;
     int maxQueueLength;
+    int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
     Scheduler signalScheduler = Schedulers.boundedElastic();
 
     private Builder() {}
@@ -1042,6 +1046,21 @@ public final class RedisBackend implements Backend {
         throw new IllegalArgumentException("maxQueueLength must be >= 0, got " + max);
       }
       this.maxQueueLength = max;
+      return this;
+    }
+
+    /**
+     * The largest encoded message, in bytes, that {@code enqueue} and {@code update} store (default
+     * {@value RedisBackend#DEFAULT_MAX_MESSAGE_BYTES}, 4 MiB). A larger submission fails with
+     * {@link io.taskflux.MessageTooLargeException} and stores nothing; a larger message found in
+     * Redis (written by another client) is not decoded: a claim delivers it as undecodable, so the
+     * worker sends it to the dead-letter queue.
+     */
+    public Builder maxMessageBytes(int max) {
+      if (max <= 0) {
+        throw new IllegalArgumentException("maxMessageBytes must be > 0, got " + max);
+      }
+      this.maxMessageBytes = max;
       return this;
     }
 

@@ -186,7 +186,8 @@ final class RedisWaits {
                   true,
                   ref.id(),
                   value -> {
-                    Stored.Status s = quietly(v -> Stored.decodeStatus(v, Long.MIN_VALUE), value);
+                    Stored.Status s =
+                        quietly(v -> Stored.decodeStatus(ref.id(), v, Long.MIN_VALUE), value);
                     if (s != null) {
                       order.event(s);
                     }

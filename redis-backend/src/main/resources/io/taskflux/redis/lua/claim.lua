@@ -5,6 +5,8 @@
 -- ARGV[6] status TTL (ms)   ARGV[7..] task names to take (none: every task)
 -- Returns: a flat list, 7 entries per claimed message in claim order:
 --   id, lease token, payload, retries, updatedAt|nil, readyAt, error|nil
+-- A message that cannot be claimed as stored (its key is not a hash, its expiry is not a number)
+-- is dead-lettered and FAILED instead (see broken); one whose key vanished is made FAILED.
 -- Errors: none.
 -- @include queue
 local now = tonumber(ARGV[2])
@@ -29,8 +31,16 @@ while taken < max and scanned < 1000 do
     scanned = scanned + 1
     local id = string.sub(member, 17)
     local mk = mkey(id)
-    local f = redis.call('HMGET', mk, 'ex', 't', 'p', 'rt', 'ua', 'ra', 'ed')
-    if not f[1] or tonumber(f[1]) <= now then
+    -- pcall: a key that is not a hash must not fail the claim of every other message.
+    local f = redis.pcall('HMGET', mk, 'ex', 't', 'p', 'rt', 'ua', 'ra', 'ed')
+    if f.err or (f[1] and not tonumber(f[1])) then
+      redis.call('ZREM', READY, member)
+      broken(id, f.err and 'its key holds a ' .. redis.call('TYPE', mk).ok .. ', not a hash'
+        or 'its expiry field is not a number', now, sttl)
+    elseif not f[1] then
+      redis.call('ZREM', READY, member)
+      vanished(id, 'queued', now, sttl)
+    elseif tonumber(f[1]) <= now then
       redis.call('ZREM', READY, member)
       redis.call('DEL', mk)
     elseif filter and not filter[f[2]] then

@@ -23,7 +23,9 @@ for r = 1, tonumber(ARGV[3]) do
   if ok then
     local rk = P .. 'r:' .. id
     local cur = redis.call('GET', rk)
-    if not cur or tonumber(string.match(cur, '^%d+|(%d+)|')) <= now then
+    -- A value that is not a result (written by hand) counts as absent.
+    local cexp = cur and tonumber(string.match(cur, '^%d+|(%d+)|'))
+    if not cexp or cexp <= now then
       local exp = now + rttl
       local v = now .. '|' .. exp .. '|' .. result
       redis.call('SET', rk, v, 'PXAT', exp)

@@ -11,7 +11,9 @@ local id = ARGV[3]
 local rk = P .. 'r:' .. id
 if ARGV[5] == '1' then
   local cur = redis.call('GET', rk)
-  if cur and tonumber(string.match(cur, '^%d+|(%d+)|')) > now then return 0 end
+  -- A value that is not a result (written by hand) counts as absent.
+  local cexp = cur and tonumber(string.match(cur, '^%d+|(%d+)|'))
+  if cexp and cexp > now then return 0 end
 end
 local exp = now + tonumber(ARGV[4])
 local v = now .. '|' .. exp .. '|' .. ARGV[6]
