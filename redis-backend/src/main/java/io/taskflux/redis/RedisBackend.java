@@ -1021,11 +1021,43 @@ public final class RedisBackend implements Backend {
       return this;
     }
 
-    /** Trusts the CA certificate(s) in this PEM file for {@code rediss://} connections. */
+    /**
+     * Trusts the CA certificate(s) in this PEM file for {@code rediss://} connections. The file is
+     * read now, on the calling thread (blocking I/O), and kept in memory: Lettuce would otherwise
+     * read it again on a Netty event loop at every connection and reconnection.
+     *
+     * @throws IllegalArgumentException if the file cannot be read
+     */
     public Builder trustedCertificates(Path caPem) {
       Objects.requireNonNull(caPem, "caPem");
-      this.ssl = SslOptions.builder().jdkSslProvider().trustManager(caPem.toFile()).build();
+      byte[] pem;
+      try {
+        pem = java.nio.file.Files.readAllBytes(caPem);
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("caPem cannot be read: " + caPem, e);
+      }
+      this.ssl =
+          SslOptions.builder()
+              .jdkSslProvider()
+              .trustManager(() -> new java.io.ByteArrayInputStream(pem))
+              .build();
       return this;
+    }
+
+    /**
+     * TLS trusting the JDK's default CAs, loaded now: left to Lettuce, the trust store file would
+     * be read on a Netty event loop at every connection.
+     */
+    private static SslOptions defaultTrust() {
+      try {
+        javax.net.ssl.TrustManagerFactory tmf =
+            javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init((java.security.KeyStore) null);
+        return SslOptions.builder().jdkSslProvider().trustManager(tmf).build();
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException("the JDK's default trust store cannot be loaded", e);
+      }
     }
 
     /** Adjusts Lettuce's client options (applied last, on top of taskflux's). */
@@ -1077,6 +1109,9 @@ public final class RedisBackend implements Backend {
       }
       if (uris.size() > 1) {
         cluster = true;
+      }
+      if (ssl == null && uris.stream().anyMatch(RedisURI::isSsl)) {
+        ssl = defaultTrust();
       }
       return new RedisBackend(this);
     }

@@ -50,6 +50,40 @@ final class Stored {
   Stored(Serializer serializer, int maxMessageBytes) {
     this.serializer = serializer;
     this.maxMessageBytes = maxMessageBytes;
+    warmUp();
+  }
+
+  /**
+   * Decodes one message of every shape here, on the thread that builds the backend. Jackson builds
+   * a type's deserializer on first use under a lock, and decoding runs on Lettuce's I/O threads:
+   * two backends claiming at once for the first time made one wait on that lock there (a blocking
+   * call on a non-blocking thread, and a claim lost until its lease expired).
+   */
+  private void warmUp() {
+    JsonNode tree = JSON.createObjectNode().put("k", 1).set("a", JSON.createArrayNode().add("x"));
+    ExceptionDetails error = new ExceptionDetails("T", "m", "s");
+    Message inner =
+        Message.builder()
+            .id("warm-up-callback")
+            .task("t")
+            .queue("q")
+            .createdAt(Instant.EPOCH)
+            .build();
+    Message m =
+        Message.builder()
+            .id("warm-up")
+            .task("t")
+            .queue("q")
+            .arguments(tree)
+            .metadata(tree)
+            .createdAt(Instant.EPOCH)
+            .previousResult(tree)
+            .callback(inner)
+            .exceptionDetails(error)
+            .build();
+    serializer.decode(serializer.encode(m), m.id());
+    serializer.decodeTree(serializer.encodeTree(tree), m.id());
+    decodeError(encodeError(error));
   }
 
   /**
