@@ -1,4 +1,4 @@
-package io.taskflux.redis;
+package io.taskflux.testing.redis;
 
 import reactor.blockhound.BlockHound;
 import reactor.blockhound.integration.BlockHoundIntegration;
@@ -25,6 +25,10 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  *       waits for entropy; flagged, it failed every {@code rediss://} connection that happened to
  *       refill the buffer.
  * </ul>
+ *
+ * <p>It lives in the harness, registered as a service, so every module whose tests talk to Redis
+ * gets it: without it, a Redis test in the examples module hung in {@code close()} exactly as
+ * described above.
  */
 public final class LettuceBlockHoundIntegration implements BlockHoundIntegration {
 
