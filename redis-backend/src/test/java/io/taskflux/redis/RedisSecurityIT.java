@@ -94,6 +94,12 @@ class RedisSecurityIT {
     return b.toString();
   }
 
+  /** A backend with the default timeouts, for the paths expected to work (a loaded machine). */
+  private static RedisBackend.Builder normal(String uri) {
+    return RedisBackend.builder().uri(uri);
+  }
+
+  /** Short timeouts, for the paths expected to fail (a refusal comes at once anyway). */
   private static RedisBackend.Builder quick(String uri) {
     return RedisBackend.builder()
         .uri(uri)
@@ -105,7 +111,7 @@ class RedisSecurityIT {
   void tlsWithTheServersCaRunsAFullCycle() {
     try (RedisServer server = RedisServer.start(RedisServerOptions.defaults().withTls())) {
       assertTrue(server.uri().startsWith("rediss://"), server.uri());
-      assertFullCycle(quick(server.uri()).trustedCertificates(server.tls().caCert()).build());
+      assertFullCycle(normal(server.uri()).trustedCertificates(server.tls().caCert()).build());
     }
   }
 
@@ -141,7 +147,7 @@ class RedisSecurityIT {
         RedisServerOptions.defaults().withAclUser("app", "app-pass", aclRule("shop"));
     try (RedisServer server = RedisServer.start(options)) {
       String uri = "redis://app:app-pass@127.0.0.1:" + server.port();
-      assertFullCycle(quick(uri).namespace("shop").build());
+      assertFullCycle(normal(uri).namespace("shop").build());
       try (Resp admin = server.connect()) {
         Object log = admin.call("ACL", "LOG");
         assertEquals(List.of(), log, "nothing the backend did was denied: " + log);
@@ -205,8 +211,8 @@ class RedisSecurityIT {
   void twoNamespacesOnOneServerNeverSeeEachOthersTasks() {
     try (RedisServer server = RedisServer.start()) {
       // "shop" with queue "eu:secure" and "shop:eu" with queue "secure" must not share keys.
-      RedisBackend a = quick(server.uri()).namespace("shop").build();
-      RedisBackend b = quick(server.uri()).namespace("shop:eu").build();
+      RedisBackend a = normal(server.uri()).namespace("shop").build();
+      RedisBackend b = normal(server.uri()).namespace("shop:eu").build();
       TaskEngine ea = TaskEngine.builder().backend(a).build();
       TaskEngine eb = TaskEngine.builder().backend(b).build();
       AtomicInteger ranInB = new AtomicInteger();
