@@ -35,11 +35,11 @@ import tools.jackson.databind.node.NullNode;
  * @param retries attempts that failed and were retried so far ({@code >= 0})
  * @param maxRetries how many retries are allowed ({@code >= 0}): at most {@code maxRetries + 1}
  *     executions; {@link #UNLIMITED_RETRIES} for no limit
- * @param timeout the longest one execution may run ({@code > 0})
+ * @param timeout the longest one execution may run ({@code > 0}; capped at {@link #MAX_DURATION})
  * @param createdAt when the message was created
  * @param updatedAt when it last changed
  * @param readyAt when it may run next (created + delay at first, then the retry time)
- * @param delay the delay asked for at submission ({@code >= 0})
+ * @param delay the delay asked for at submission ({@code >= 0}; capped at {@link #MAX_DURATION})
  * @param resultTtl how long its result is kept, or null for the engine's default
  * @param progenitorId the first message of a callback chain or trigger series, or null
  * @param previousMessageId the message whose completion submitted this one, or null
@@ -88,6 +88,13 @@ public record Message(
    */
   private static final JsonNode NO_METADATA = JsonNodeFactory.instance.objectNode();
 
+  /**
+   * The longest {@link #timeout()}, {@link #delay()} and {@link #resultTtl()}: 100 years. Longer
+   * durations (up to {@code ChronoUnit.FOREVER}) are capped to it rather than refused, since they
+   * mean "never" either way and a longer one would overflow the clock's arithmetic.
+   */
+  public static final Duration MAX_DURATION = Duration.ofDays(36_500);
+
   /** The default {@link #timeout()}: 1 hour. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
 
@@ -118,19 +125,19 @@ public record Message(
     if (maxRetries < 0) {
       throw new IllegalArgumentException("maxRetries must be >= 0, got " + maxRetries);
     }
-    timeout = millis(Objects.requireNonNull(timeout, "timeout"));
+    timeout = capped(millis(Objects.requireNonNull(timeout, "timeout")));
     if (timeout.isZero() || timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must be > 0, got " + timeout);
     }
     createdAt = millis(createdAt, "createdAt");
     updatedAt = millis(updatedAt, "updatedAt");
     readyAt = millis(readyAt, "readyAt");
-    delay = millis(delay == null ? Duration.ZERO : delay);
+    delay = capped(millis(delay == null ? Duration.ZERO : delay));
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must be >= 0, got " + delay);
     }
     if (resultTtl != null) {
-      resultTtl = millis(resultTtl);
+      resultTtl = capped(millis(resultTtl));
       if (resultTtl.isZero() || resultTtl.isNegative()) {
         throw new IllegalArgumentException("resultTtl must be > 0 or null, got " + resultTtl);
       }
@@ -238,6 +245,10 @@ public record Message(
 
   private static Duration millis(Duration d) {
     return d.truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static Duration capped(Duration d) {
+    return d.compareTo(MAX_DURATION) > 0 ? MAX_DURATION : d;
   }
 
   /**
@@ -422,7 +433,7 @@ public record Message(
       if (createdAt == null) {
         throw new IllegalArgumentException("createdAt must be set");
       }
-      Duration d = delay == null ? Duration.ZERO : delay;
+      Duration d = delay == null ? Duration.ZERO : capped(delay);
       return new Message(
           id == null ? Ids.randomUuid() : id,
           task,

@@ -317,7 +317,8 @@ final class WorkerPipeline implements Worker {
     Message message = delivery.message();
     RegisteredTask task = registry.apply(message.task());
     if (task == null) {
-      return deadLetter(lease, message, null, new UnknownTaskException(message.task()));
+      return deadLetter(
+          lease, message, null, new UnknownTaskException(message.task(), message.id()));
     }
     Object input;
     try {

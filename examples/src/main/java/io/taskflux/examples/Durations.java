@@ -43,6 +43,9 @@ public final class Durations {
     } catch (NumberFormatException | DateTimeParseException e) {
       throw new IllegalArgumentException(
           "not a duration: '" + text + "' (use 250ms, 2s, 5m, 1h or PT2S)");
+    } catch (ArithmeticException e) {
+      // 99999999999999d: more seconds than a Duration holds.
+      throw new IllegalArgumentException("a duration too long: '" + text + "'");
     }
   }
 

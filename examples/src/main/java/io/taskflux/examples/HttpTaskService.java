@@ -352,6 +352,11 @@ public final class HttpTaskService implements AutoCloseable {
     JsonNode input;
     try {
       input = bytes.length == 0 ? NullNode.getInstance() : JSON.readTree(bytes);
+      if (input == null || input.isMissingNode()) {
+        // Bytes that hold no JSON value at all (a lone byte-order mark): not an empty body.
+        throw new HttpError(
+            HttpResponseStatus.BAD_REQUEST, "bad_json", "the body is not JSON: no value in it");
+      }
     } catch (JacksonException e) {
       throw new HttpError(
           HttpResponseStatus.BAD_REQUEST,

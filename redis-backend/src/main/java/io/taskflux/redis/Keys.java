@@ -10,7 +10,9 @@ import java.util.Objects;
  *
  * <p>Names are escaped ({@code %}, <code>{</code> and <code>}</code> become {@code %25}, {@code
  * %7B}, {@code %7D}) so that no queue name can end a hash tag early or collide with another queue's
- * keys.
+ * keys; in the namespace, {@code :} becomes {@code %3A} as well, so that a namespace's keys are
+ * exactly those matching <code>{ns:*</code> and <code>{ns}:*</code> (the ACL rule of a user
+ * confined to one namespace).
  */
 final class Keys {
 
@@ -22,7 +24,10 @@ final class Keys {
   private final String ns;
 
   Keys(String namespace) {
-    this.ns = escape(Objects.requireNonNull(namespace, "namespace"));
+    // A ':' in the namespace is escaped too, so the namespace ends at the first ':' of a tag:
+    // namespace "a" with queue "b:c" and namespace "a:b" with queue "c" get different keys, and
+    // an ACL key pattern "~{a:*" grants namespace "a" only, never "a:b".
+    this.ns = escape(Objects.requireNonNull(namespace, "namespace")).replace(":", "%3A");
   }
 
   static String escape(String name) {

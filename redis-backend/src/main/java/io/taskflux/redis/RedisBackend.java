@@ -74,6 +74,9 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class RedisBackend implements Backend {
 
+  /** The default of {@link Builder#maxMessageBytes}: 4 MiB. */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
   private static final ExceptionDetails LEASE_LOST =
       ExceptionDetails.of(
           ExceptionDetails.LEASE_LOST,
@@ -105,7 +108,7 @@ public final class RedisBackend implements Backend {
     LuaScript.values();
     this.clock = b.clock;
     this.keys = new Keys(b.namespace);
-    this.stored = new Stored(b.serializer);
+    this.stored = new Stored(b.serializer, b.maxMessageBytes);
     this.connections = new RedisConnections(b);
     this.scripts = new Scripts(connections);
     this.capacity = b.maxQueueLength;
@@ -196,7 +199,7 @@ public final class RedisBackend implements Backend {
                         .add(Stored.ms(r.message()))
                         .add(Stored.ms(r.status()))
                         .add(capacity)
-                        .add(stored.serializer().encode(m)))
+                        .add(stored.encodeLimited(m)))
                 .flatMap(n -> register(m.queue()).thenReturn(n == 1L)));
   }
 
@@ -322,7 +325,7 @@ public final class RedisBackend implements Backend {
                         .add(m.readyAt().toEpochMilli())
                         .add(m.maxRetries())
                         .add(m.retries())
-                        .add(stored.serializer().encode(m)))
+                        .add(stored.encodeLimited(m)))
                 .map(n -> n == 1L));
   }
 
@@ -739,7 +742,7 @@ public final class RedisBackend implements Backend {
           long now = clock.millis();
           return scripts
               .value(LuaScript.GET_STATUS, qk(ref.queue()), args(ref.queue(), now).add(ref.id()))
-              .mapNotNull(v -> Stored.decodeStatus(v, now));
+              .mapNotNull(v -> Stored.decodeStatus(ref.id(), v, now));
         });
   }
 
@@ -872,7 +875,7 @@ public final class RedisBackend implements Backend {
                         return TaskOutcome.succeeded(result);
                       }
                       byte[] st = kvs.get(1).getValueOrElse(null);
-                      Stored.Status s = st == null ? null : Stored.decodeStatus(st, now);
+                      Stored.Status s = st == null ? null : Stored.decodeStatus(ref.id(), st, now);
                       return s != null && s.update().status() == TaskStatus.FAILED
                           ? TaskOutcome.failed(s.update())
                           : null;
@@ -1065,6 +1068,7 @@ public final class RedisBackend implements Backend {
     UnaryOperator<ClusterClientOptions.Builder> options;
     ClientResources resources;
     int maxQueueLength;
+    int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
     Scheduler signalScheduler = Schedulers.boundedElastic();
 
     private Builder() {}
@@ -1130,11 +1134,43 @@ public final class RedisBackend implements Backend {
       return this;
     }
 
-    /** Trusts the CA certificate(s) in this PEM file for {@code rediss://} connections. */
+    /**
+     * Trusts the CA certificate(s) in this PEM file for {@code rediss://} connections. The file is
+     * read now, on the calling thread (blocking I/O), and kept in memory: Lettuce would otherwise
+     * read it again on a Netty event loop at every connection and reconnection.
+     *
+     * @throws IllegalArgumentException if the file cannot be read
+     */
     public Builder trustedCertificates(Path caPem) {
       Objects.requireNonNull(caPem, "caPem");
-      this.ssl = SslOptions.builder().jdkSslProvider().trustManager(caPem.toFile()).build();
+      byte[] pem;
+      try {
+        pem = java.nio.file.Files.readAllBytes(caPem);
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("caPem cannot be read: " + caPem, e);
+      }
+      this.ssl =
+          SslOptions.builder()
+              .jdkSslProvider()
+              .trustManager(() -> new java.io.ByteArrayInputStream(pem))
+              .build();
       return this;
+    }
+
+    /**
+     * TLS trusting the JDK's default CAs, loaded now: left to Lettuce, the trust store file would
+     * be read on a Netty event loop at every connection.
+     */
+    private static SslOptions defaultTrust() {
+      try {
+        javax.net.ssl.TrustManagerFactory tmf =
+            javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init((java.security.KeyStore) null);
+        return SslOptions.builder().jdkSslProvider().trustManager(tmf).build();
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException("the JDK's default trust store cannot be loaded", e);
+      }
     }
 
     /** Adjusts Lettuce's client options (applied last, on top of taskflux's). */
@@ -1158,6 +1194,21 @@ public final class RedisBackend implements Backend {
       return this;
     }
 
+    /**
+     * The largest encoded message, in bytes, that {@code enqueue} and {@code update} store (default
+     * {@value RedisBackend#DEFAULT_MAX_MESSAGE_BYTES}, 4 MiB). A larger submission fails with
+     * {@link io.taskflux.MessageTooLargeException} and stores nothing; a larger message found in
+     * Redis (written by another client) is not decoded: a claim delivers it as undecodable, so the
+     * worker sends it to the dead-letter queue.
+     */
+    public Builder maxMessageBytes(int max) {
+      if (max <= 0) {
+        throw new IllegalArgumentException("maxMessageBytes must be > 0, got " + max);
+      }
+      this.maxMessageBytes = max;
+      return this;
+    }
+
     /** Where waits ({@code await*}, {@code watchStatus}) deliver their signals. */
     public Builder signalScheduler(Scheduler scheduler) {
       this.signalScheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -1171,6 +1222,9 @@ public final class RedisBackend implements Backend {
       }
       if (uris.size() > 1) {
         cluster = true;
+      }
+      if (ssl == null && uris.stream().anyMatch(RedisURI::isSsl)) {
+        ssl = defaultTrust();
       }
       return new RedisBackend(this);
     }

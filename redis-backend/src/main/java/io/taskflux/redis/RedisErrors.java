@@ -58,9 +58,27 @@ final class RedisErrors {
         || e instanceof TimeoutException
         || e instanceof CancellationException) {
       return new BackendUnavailableException(
-          "Redis at " + address + " is unavailable: " + message, e);
+          "Redis at " + address + " is unavailable: " + message + reason(e, message), e);
     }
     return e;
+  }
+
+  /**
+   * The innermost cause's message when the outer one hides it ("Unable to connect to ..." over
+   * {@code WRONGPASS}, {@code NOPERM} or a certificate that is not trusted), so the reason is in
+   * the one line people read. Redis never echoes a password in an error, and Lettuce's own messages
+   * name the host and port only.
+   */
+  private static String reason(Throwable e, String message) {
+    Throwable root = e;
+    for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 16; depth++) {
+      root = root.getCause();
+    }
+    String why = root.getMessage();
+    if (root == e || why == null || message.contains(why)) {
+      return "";
+    }
+    return " (" + why + ")";
   }
 
   private static Throwable unwrap(Throwable e) {

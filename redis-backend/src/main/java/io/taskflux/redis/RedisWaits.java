@@ -290,7 +290,8 @@ final class RedisWaits {
                             ref.id(),
                             value -> {
                               Stored.Status s =
-                                  quietly(v -> Stored.decodeStatus(v, Long.MIN_VALUE), value);
+                                  quietly(
+                                      v -> Stored.decodeStatus(ref.id(), v, Long.MIN_VALUE), value);
                               if (s != null) {
                                 order.event(s);
                               }
@@ -377,7 +378,7 @@ final class RedisWaits {
   private TaskOutcome outcomeOf(MessageRef ref, byte[] value) {
     if (isFailureRecord(value)) {
       Stored.Status s =
-          Stored.decodeStatus(Arrays.copyOfRange(value, 1, value.length), Long.MIN_VALUE);
+          Stored.decodeStatus(ref.id(), Arrays.copyOfRange(value, 1, value.length), Long.MIN_VALUE);
       return s == null || s.update().status() != TaskStatus.FAILED
           ? null
           : TaskOutcome.failed(s.update());

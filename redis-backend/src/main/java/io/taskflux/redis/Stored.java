@@ -1,5 +1,6 @@
 package io.taskflux.redis;
 
+import io.taskflux.MessageTooLargeException;
 import io.taskflux.UndecodablePayloadException;
 import io.taskflux.serde.Serializer;
 import io.taskflux.spi.Lease;
@@ -46,9 +47,58 @@ final class Stored {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final Serializer serializer;
+  private final int maxMessageBytes;
 
-  Stored(Serializer serializer) {
+  Stored(Serializer serializer, int maxMessageBytes) {
     this.serializer = serializer;
+    this.maxMessageBytes = maxMessageBytes;
+    warmUp();
+  }
+
+  /**
+   * Decodes one message of every shape here, on the thread that builds the backend. Jackson builds
+   * a type's deserializer on first use under a lock, and decoding runs on Lettuce's I/O threads:
+   * two backends claiming at once for the first time made one wait on that lock there (a blocking
+   * call on a non-blocking thread, and a claim lost until its lease expired).
+   */
+  private void warmUp() {
+    JsonNode tree = JSON.createObjectNode().put("k", 1).set("a", JSON.createArrayNode().add("x"));
+    ExceptionDetails error = new ExceptionDetails("T", "m", "s");
+    Message inner =
+        Message.builder()
+            .id("warm-up-callback")
+            .task("t")
+            .queue("q")
+            .createdAt(Instant.EPOCH)
+            .build();
+    Message m =
+        Message.builder()
+            .id("warm-up")
+            .task("t")
+            .queue("q")
+            .arguments(tree)
+            .metadata(tree)
+            .createdAt(Instant.EPOCH)
+            .previousResult(tree)
+            .callback(inner)
+            .exceptionDetails(error)
+            .build();
+    serializer.decode(serializer.encode(m), m.id());
+    serializer.decodeTree(serializer.encodeTree(tree), m.id());
+    decodeError(encodeError(error));
+  }
+
+  /**
+   * The message's encoding, for enqueue and update.
+   *
+   * @throws MessageTooLargeException when it is longer than {@code maxMessageBytes}
+   */
+  byte[] encodeLimited(Message m) {
+    byte[] bytes = serializer.encode(m);
+    if (bytes.length > maxMessageBytes) {
+      throw new MessageTooLargeException(m.id(), bytes.length, maxMessageBytes);
+    }
+    return bytes;
   }
 
   Serializer serializer() {
@@ -98,32 +148,55 @@ final class Stored {
   /** A stored status with its version, or null when absent or past its expiry. */
   record Status(long version, StatusUpdate update, byte[] raw) {}
 
-  static Status decodeStatus(byte[] value, long now) {
+  /**
+   * A stored status, or null when absent or expired.
+   *
+   * @throws UndecodablePayloadException naming {@code id} when the value is not a status
+   */
+  static Status decodeStatus(String id, byte[] value, long now) {
     if (value == null) {
       return null;
     }
-    int[] bars = bars(value, 4);
-    long exp = parse(value, bars[2] + 1, bars[3]);
-    if (exp <= now) {
-      return null;
+    try {
+      int[] bars = bars(value, 4);
+      long exp = parse(value, bars[2] + 1, bars[3]);
+      if (exp <= now) {
+        return null;
+      }
+      long version = parse(value, 0, bars[0]);
+      int code = (int) parse(value, bars[0] + 1, bars[1]);
+      long at = parse(value, bars[1] + 1, bars[2]);
+      ExceptionDetails error = decodeError(Arrays.copyOfRange(value, bars[3] + 1, value.length));
+      return new Status(
+          version,
+          new StatusUpdate(TaskStatus.ofCode(code), Instant.ofEpochMilli(at), error),
+          value);
+    } catch (RuntimeException e) {
+      // Written by hand or by a stranger: a typed error naming the message, not a parser's.
+      throw new UndecodablePayloadException(id, "its stored status is not a status: " + e, e);
     }
-    long version = parse(value, 0, bars[0]);
-    int code = (int) parse(value, bars[0] + 1, bars[1]);
-    long at = parse(value, bars[1] + 1, bars[2]);
-    ExceptionDetails error = decodeError(Arrays.copyOfRange(value, bars[3] + 1, value.length));
-    return new Status(
-        version, new StatusUpdate(TaskStatus.ofCode(code), Instant.ofEpochMilli(at), error), value);
   }
 
+  /**
+   * A stored result, or null when absent or expired.
+   *
+   * @throws UndecodablePayloadException naming the id when the value is not a result
+   */
   StoredResult decodeResult(MessageRef ref, byte[] value, long now) {
     if (value == null) {
       return null;
     }
-    int[] bars = bars(value, 2);
-    if (parse(value, bars[0] + 1, bars[1]) <= now) {
-      return null;
+    long at;
+    int[] bars;
+    try {
+      bars = bars(value, 2);
+      if (parse(value, bars[0] + 1, bars[1]) <= now) {
+        return null;
+      }
+      at = parse(value, 0, bars[0]);
+    } catch (RuntimeException e) {
+      throw new UndecodablePayloadException(ref.id(), "its stored result is malformed: " + e, e);
     }
-    long at = parse(value, 0, bars[0]);
     JsonNode tree =
         serializer.decodeTree(Arrays.copyOfRange(value, bars[1] + 1, value.length), ref.id());
     return new StoredResult(ref, tree, Instant.ofEpochMilli(at));
@@ -184,6 +257,18 @@ final class Stored {
       String id, byte[] payload, byte[] retries, byte[] readyAt, byte[] updatedAt, byte[] error) {
     if (payload == null) {
       throw new UndecodablePayloadException(id, "the stored message has no payload", null);
+    }
+    if (payload.length > maxMessageBytes) {
+      // Written by another client past the limit: not decoded at all, so a hostile size costs
+      // no parsing; the worker dead-letters it like any undecodable message.
+      throw new UndecodablePayloadException(
+          id,
+          "the stored message is "
+              + payload.length
+              + " bytes, over the limit of "
+              + maxMessageBytes
+              + " bytes (maxMessageBytes)",
+          null);
     }
     Message m = serializer.decode(payload, id);
     try {

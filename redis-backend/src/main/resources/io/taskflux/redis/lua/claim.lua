@@ -6,6 +6,8 @@
 -- ARGV[6] status TTL (ms)   ARGV[7..] task names to take (none: every task)
 -- Returns: a flat list, 7 entries per claimed message in claim order:
 --   id, lease token, payload, retries, updatedAt|nil, readyAt, error|nil
+-- A message that cannot be claimed as stored (its key is not a hash, its expiry is not a number)
+-- is dead-lettered and FAILED instead (see broken); one whose key vanished is made FAILED.
 -- Errors: none.
 -- @include queue
 local now = tonumber(ARGV[2])
@@ -21,16 +23,28 @@ end
 promote(now, 1000)
 local out = {}
 local taken = 0
--- The fields claim needs: ex, t, p, rt, ua, ra, ed.
+-- The fields claim needs (ex, t, p, rt, ua, ra, ed), or nil after dealing with a message that
+-- cannot be claimed as stored: its key is not a hash or its expiry not a number (dead-lettered,
+-- see broken), its key vanished (FAILED, see vanished), or it is past its TTL (purged). pcall: a
+-- key that is not a hash must not fail the claim of every other message.
 local function fields(id)
-  return redis.call('HMGET', mkey(id), 'ex', 't', 'p', 'rt', 'ua', 'ra', 'ed')
-end
--- Leases message id (its fields f); false when it is past its TTL (then it is purged).
-local function lease(id, f)
-  if not f[1] or tonumber(f[1]) <= now then
+  local mk = mkey(id)
+  local f = redis.pcall('HMGET', mk, 'ex', 't', 'p', 'rt', 'ua', 'ra', 'ed')
+  if f.err or (f[1] and not tonumber(f[1])) then
+    broken(id, f.err and 'its key holds a ' .. redis.call('TYPE', mk).ok .. ', not a hash'
+      or 'its expiry field is not a number', now, sttl)
+    return nil
+  elseif not f[1] then
+    vanished(id, 'queued', now, sttl)
+    return nil
+  elseif tonumber(f[1]) <= now then
     drop(id)
-    return false
+    return nil
   end
+  return f
+end
+-- Leases message id (its fields f).
+local function lease(id, f)
   local n = next_seq(max - taken)
   local token = string.format('%d', n)
   redis.call('ZADD', LEASED, le, id)
@@ -40,7 +54,6 @@ local function lease(id, f)
   out[o + 1], out[o + 2], out[o + 3], out[o + 4] = id, token, f[3], f[4]
   out[o + 5], out[o + 6], out[o + 7] = f[5], f[6], f[7]
   taken = taken + 1
-  return true
 end
 local scanned = 0
 if not filter then
@@ -51,7 +64,8 @@ if not filter then
     for j = 1, #popped, 2 do
       scanned = scanned + 1
       local id = string.sub(popped[j], 17)
-      lease(id, fields(id))
+      local f = fields(id)
+      if f then lease(id, f) end
     end
   end
 else
@@ -63,12 +77,13 @@ else
     for _, member in ipairs(members) do
       scanned = scanned + 1
       local id = string.sub(member, 17)
-      local f = fields(id)
-      if f[1] and tonumber(f[1]) > now and not filter[f[2]] then
+      local t = redis.pcall('HGET', mkey(id), 't')
+      if type(t) == 'string' and not filter[t] then
         offset = offset + 1
       else
         redis.call('ZREM', READY, member)
-        lease(id, f)
+        local f = fields(id)
+        if f then lease(id, f) end
         if taken >= max then break end
       end
     end

@@ -8,6 +8,8 @@
 -- ARGV[5] lease-lost error (encoded exception details)   ARGV[6] outbox grace (ms)
 -- ARGV[7] most leases to take back in this call
 -- Returns: {{requeued ids}, {dead-lettered ids}, {outbox field, record, ...}}
+-- One whose key is not a hash or whose counters are not numbers is dead-lettered as undecodable
+-- (see broken); one whose key vanished gets FAILED (see vanished).
 -- Errors: none.
 -- @include queue
 local now = tonumber(ARGV[2])
@@ -16,9 +18,14 @@ local requeued, dead, box = {}, {}, {}
 local expired = redis.call('ZRANGEBYSCORE', LEASED, '-inf', now, 'LIMIT', 0, tonumber(ARGV[7]))
 for _, id in ipairs(expired) do
   local mk = mkey(id)
-  local f = redis.call('HMGET', mk, 'rt', 'mr', 'ex', 'pr')
+  local f = redis.pcall('HMGET', mk, 'rt', 'mr', 'ex', 'pr')
   redis.call('ZREM', LEASED, id)
-  if not f[3] or tonumber(f[3]) <= now then
+  if f.err or (f[3] and not (tonumber(f[1]) and tonumber(f[2]) and tonumber(f[3]))) then
+    broken(id, 'its stored fields are invalid', now, sttl)
+    dead[#dead + 1] = id
+  elseif not f[3] then
+    vanished(id, 'leased', now, sttl)
+  elseif tonumber(f[3]) <= now then
     drop(id)
   else
     redis.call('HDEL', mk, 'tok', 'own', 'le')

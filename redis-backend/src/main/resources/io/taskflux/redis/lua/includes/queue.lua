@@ -203,7 +203,9 @@ end
 local function set_result_if_absent(rk, v, exp, now)
   if redis.call('SET', rk, v, 'PXAT', exp, 'NX') then return true end
   local cur = redis.call('GET', rk)
-  if cur and tonumber(string.match(cur, '^%d+|(%d+)|')) > now then return false end
+  -- A value that is not a result (written by hand) counts as absent.
+  local cexp = cur and tonumber(string.match(cur, '^%d+|(%d+)|'))
+  if cexp and cexp > now then return false end
   redis.call('SET', rk, v, 'PXAT', exp)
   return true
 end
@@ -230,4 +232,44 @@ local function dead_letter(id, err, now, dlttl)
   redis.call('HSET', xk, 'ed', err, 'ua', now, 'ex', exp)
   redis.call('PEXPIREAT', xk, exp)
   redis.call('ZADD', DEAD, exp, id)
+end
+
+-- An error record as the client writes them ({type, message, stack} JSON).
+local function error_json(type, message)
+  return cjson.encode({type = type, message = message, stack = ''})
+end
+
+-- A message whose key is not a hash, or whose fields are not numbers where numbers belong
+-- (written by hand or by a stranger, never by these scripts): it cannot be run, so it is taken
+-- out of every index, kept as a dead letter (its hash, or an empty record when the key held
+-- something else) with an UndecodablePayloadException naming the id, and made FAILED. The
+-- dead letter and status live for `ttl` ms. Callers have removed it from ready/delayed/leased.
+local function broken(id, why, now, ttl)
+  local mk, xk = mkey(id), P .. 'x:' .. id
+  local err = error_json('io.taskflux.UndecodablePayloadException',
+    "Cannot decode the payload of message '" .. id .. "': " .. why)
+  local exp = now + ttl
+  redis.call('DEL', xk)
+  if redis.call('TYPE', mk).ok == 'hash' then
+    redis.call('RENAME', mk, xk)
+    redis.call('HDEL', xk, 'st', 'k', 'tok', 'own', 'le', 's')
+  else
+    redis.call('DEL', mk)
+  end
+  redis.call('HSET', xk, 'ed', err, 'ua', now, 'ex', exp)
+  redis.call('PEXPIREAT', xk, exp)
+  redis.call('ZADD', DEAD, exp, id)
+  final_status(id, 4, now, now, ttl, err)
+end
+
+-- A message whose key vanished while an index still named it (deleted by hand): nothing is
+-- left to run or to keep, but a waiter must not wait forever, so a status that is not yet
+-- terminal becomes FAILED with an io.taskflux.MessageLost error naming the id.
+local function vanished(id, where, now, ttl)
+  -- A live message's status lived in its hash, gone with it; a terminal one in the status key.
+  local cur = redis.call('GET', skey(id))
+  local code = cur and string.match(cur, '^%d+|(%d+)|')
+  if code == '4' or code == '5' then return end
+  final_status(id, 4, now, now, ttl, error_json('io.taskflux.MessageLost',
+    "message '" .. id .. "' was deleted from Redis while " .. where))
 end
