@@ -152,9 +152,10 @@ class RedisHostileStateIT {
   @Test
   void aStatusThatIsNotAStatusIsATypedErrorAndTheTaskStillRuns() {
     Message m = f.enqueue(message("echo", NODES.stringNode("x")));
-    String sk = f.keys.status(QUEUE, m.id());
+    // A live message's status is field s of its hash; a finished one's is the status key.
+    String mk = f.keys.message(QUEUE, m.id());
     for (String garbage : new String[] {"RUNNING", "1|99|0|99999999999999|", "1|2|0|soon|"}) {
-      f.raw().set(sk, utf8(garbage));
+      f.raw().hset(mk, "s", utf8(garbage));
       UndecodablePayloadException e =
           assertThrows(
               UndecodablePayloadException.class,

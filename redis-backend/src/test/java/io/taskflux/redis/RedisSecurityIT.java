@@ -50,11 +50,11 @@ class RedisSecurityIT {
         + "}:* resetchannels &{"
         + ns
         + ":* -@all +hello +ping +client|id +client|unblock +info"
-        + " +evalsha +eval +script|load +get +incr +sadd +smembers +scan +blpop"
+        + " +evalsha +eval +script|load +get +mget +exists +incr +incrby +sadd +smembers +scan +blpop"
         + " +subscribe +ssubscribe +unsubscribe +sunsubscribe +publish +spublish"
         + " +del +set +type +rename +llen +rpush +pexpire +pexpireat"
         + " +hget +hmget +hgetall +hset +hdel +hincrby"
-        + " +zadd +zrem +zcard +zrange +zrangebyscore +zremrangebyscore +zscore";
+        + " +zadd +zrem +zcard +zrange +zrangebyscore +zremrangebyscore +zscore +zpopmin";
   }
 
   static final TaskDefinition<String, String> ECHO =
