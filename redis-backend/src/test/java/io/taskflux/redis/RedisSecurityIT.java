@@ -184,10 +184,19 @@ class RedisSecurityIT {
               "redis://127.0.0.1:" + server.port())) {
         RedisBackend backend = quick(uri).build();
         try {
-          BackendUnavailableException e =
-              assertThrows(
-                  BackendUnavailableException.class,
-                  () -> backend.getStatus(io.taskflux.task.MessageRef.of("q", "x")).block(SOON));
+          BackendUnavailableException e = null;
+          // Seen once in many runs: the handshake's connection closed before the server's answer
+          // was read ("Connection closed prematurely"); a second connection attempt then shows
+          // the server's refusal. Any other error, or three such, fails the test.
+          for (int attempt = 0; attempt < 3; attempt++) {
+            e =
+                assertThrows(
+                    BackendUnavailableException.class,
+                    () -> backend.getStatus(io.taskflux.task.MessageRef.of("q", "x")).block(SOON));
+            if (!allMessages(e).contains("Connection closed prematurely")) {
+              break;
+            }
+          }
           String all = allMessages(e);
           assertTrue(
               e.getMessage().contains("WRONGPASS") || e.getMessage().contains("NOAUTH"),
