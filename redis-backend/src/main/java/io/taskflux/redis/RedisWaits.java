@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -192,13 +193,25 @@ final class RedisWaits {
   // ---------------------------------------------------------------- results and statuses
 
   Mono<StoredResult> awaitResult(MessageRef ref) {
-    Mono<StoredResult> attempt =
+    return awaitOnResultChannel(
+        ref,
+        value -> isFailureRecord(value) ? null : stored.decodeResult(ref, value, Long.MIN_VALUE),
+        () -> backend.getResult(ref));
+  }
+
+  /**
+   * Waits for what {@code read} finds, or for the first message on the queue's result channel about
+   * {@code ref} that {@code decode} turns into a value (null: not one, keep waiting). Every way the
+   * wait can end (the value read once subscribed, the published write, a recheck after a reconnect,
+   * a failure, the backend closing) completes one sink on the signal scheduler; the first wins. An
+   * outage starts the attempt again (see {@link #whileUnavailable()}).
+   */
+  private <T> Mono<T> awaitOnResultChannel(
+      MessageRef ref, Function<byte[], T> decode, Supplier<Mono<T>> read) {
+    Mono<T> attempt =
         Mono.defer(
             () -> {
-              // Every way the wait can end (the stored value read once subscribed, the published
-              // write, a recheck after a reconnect, a failure, the backend closing) completes one
-              // sink on the signal scheduler; the first wins.
-              Sinks.One<StoredResult> sink = Sinks.one();
+              Sinks.One<T> sink = Sinks.one();
               Notifications.Registration reg =
                   notifications.listen(
                       keys.resultChannel(ref.queue()),
@@ -209,26 +222,18 @@ final class RedisWaits {
                       value ->
                           onSignals(
                               () -> {
-                                StoredResult r =
-                                    isFailureRecord(value)
-                                        ? null
-                                        : quietly(
-                                            v -> stored.decodeResult(ref, v, Long.MIN_VALUE),
-                                            value);
-                                if (r != null) {
-                                  sink.tryEmitValue(r);
+                                T decoded = quietly(decode, value);
+                                if (decoded != null) {
+                                  sink.tryEmitValue(decoded);
                                 }
                               }),
                       () ->
-                          backend
-                              .getResult(ref)
+                          read.get()
                               .retryWhen(recheckRetry())
-                              .subscribe(r -> emit(sink, r), e -> {}));
+                              .subscribe(v -> emit(sink, v), e -> {}));
               Disposable closed = closing.onClose(() -> fail(sink, RedisBackend.closedError()));
               Disposable first =
-                  reg.ready()
-                      .then(backend.getResult(ref))
-                      .subscribe(r -> emit(sink, r), e -> fail(sink, e));
+                  reg.ready().then(read.get()).subscribe(v -> emit(sink, v), e -> fail(sink, e));
               return sink.asMono()
                   .doFinally(
                       s -> {
@@ -335,44 +340,8 @@ final class RedisWaits {
    * single read (result and status keys in one {@code MGET}) serve it.
    */
   Mono<TaskOutcome> awaitOutcome(MessageRef ref) {
-    Mono<TaskOutcome> attempt =
-        Mono.defer(
-            () -> {
-              // As awaitResult: every way the wait can end completes one sink on the signal
-              // scheduler, the first wins; an outage starts the attempt again.
-              Sinks.One<TaskOutcome> sink = Sinks.one();
-              Notifications.Registration reg =
-                  notifications.listen(
-                      keys.resultChannel(ref.queue()),
-                      true,
-                      ref.id(),
-                      value ->
-                          onSignals(
-                              () -> {
-                                TaskOutcome o = quietly(v -> outcomeOf(ref, v), value);
-                                if (o != null) {
-                                  sink.tryEmitValue(o);
-                                }
-                              }),
-                      () ->
-                          backend
-                              .readOutcome(ref)
-                              .retryWhen(recheckRetry())
-                              .subscribe(o -> emit(sink, o), e -> {}));
-              Disposable closed = closing.onClose(() -> fail(sink, RedisBackend.closedError()));
-              Disposable first =
-                  reg.ready()
-                      .then(backend.readOutcome(ref))
-                      .subscribe(o -> emit(sink, o), e -> fail(sink, e));
-              return sink.asMono()
-                  .doFinally(
-                      s -> {
-                        first.dispose();
-                        closed.dispose();
-                        reg.dispose();
-                      });
-            });
-    return attempt.retryWhen(whileUnavailable());
+    return awaitOnResultChannel(
+        ref, value -> outcomeOf(ref, value), () -> backend.readOutcome(ref));
   }
 
   private TaskOutcome outcomeOf(MessageRef ref, byte[] value) {
