@@ -7,6 +7,7 @@ import io.taskflux.task.Message;
 import io.taskflux.worker.Invocation;
 import io.taskflux.worker.RegisteredTask;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.NullNode;
@@ -63,16 +64,27 @@ final class Registration<I, O> implements RegisteredTask {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public Invocation start(Object input, Message message) {
+    return start(input, message, () -> true);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Invocation start(Object input, Message message, BooleanSupplier mayStart) {
     I typed = (I) input;
+    if (!mayStart.getAsBoolean()) {
+      return Invocation.reactive(Mono.just(NOT_STARTED));
+    }
     if (reactive != null) {
       return Invocation.reactive(
           Mono.defer(() -> reactive.apply(typed, message)).cast(Object.class));
     }
     // Blocking work goes to the caller's bounded pool, never to a Reactor non-blocking thread;
     // cancelling the value's subscription cancels the pending, which interrupts the thread.
-    Pending<Object> pending = caller.toThread(() -> blocking.apply(typed, message));
+    // The guard is asked again on the pool thread: the pool may start it later than this call.
+    Pending<Object> pending =
+        caller.toThread(
+            () -> mayStart.getAsBoolean() ? blocking.apply(typed, message) : NOT_STARTED);
     return new Invocation(pending.asMono(true), pending.whenDone().then());
   }
 

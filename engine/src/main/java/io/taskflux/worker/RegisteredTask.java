@@ -3,6 +3,8 @@ package io.taskflux.worker;
 import io.taskflux.engine.TaskDefinition;
 import io.taskflux.engine.TaskHooks;
 import io.taskflux.task.Message;
+import java.util.function.BooleanSupplier;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -28,6 +30,25 @@ public interface RegisteredTask {
    * invocation's error.
    */
   Invocation start(Object input, Message message);
+
+  /**
+   * The value a guarded start's invocation yields instead of running the function, when {@code
+   * mayStart} said no at the moment the function would have begun. Never escapes the worker.
+   */
+  Object NOT_STARTED = new Object();
+
+  /**
+   * As {@link #start(Object, Message)}, but the function runs only if {@code mayStart} still says
+   * yes at the moment it would begin (for a blocking task: on its pool thread, which may be later
+   * than this call); else the invocation yields {@link #NOT_STARTED}. The worker passes "the lease
+   * still holds", so an attempt whose lease expired before it began never runs.
+   */
+  default Invocation start(Object input, Message message, BooleanSupplier mayStart) {
+    if (!mayStart.getAsBoolean()) {
+      return Invocation.reactive(Mono.just(NOT_STARTED));
+    }
+    return start(input, message);
+  }
 
   /**
    * A result as JSON.

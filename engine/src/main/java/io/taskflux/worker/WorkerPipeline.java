@@ -30,6 +30,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.Disposable;
@@ -357,7 +358,14 @@ final class WorkerPipeline implements Worker {
                               Outcome.failure(
                                   new WorkerStoppedException(
                                       "worker " + id + " stopped before the task finished"))));
-          Mono<Outcome> leaseLost = keepLease(lease).thenReturn(Outcome.LEASE_LOST);
+          // Until when the lease is known to hold (the claim's expiry, then each extension's). An
+          // attempt whose lease ran out before it began (a claim reply read late, a slow pool)
+          // must not start: the message may already be back in the queue, run and acknowledged
+          // elsewhere (found by the chaos test: a new worker JVM began an attempt 2 s after its
+          // claim, after another worker had completed the task).
+          AtomicReference<Instant> heldUntil = new AtomicReference<>(lease.expiresAt());
+          BooleanSupplier mayStart = () -> clock.instant().isBefore(heldUntil.get());
+          Mono<Outcome> leaseLost = keepLease(lease, heldUntil).thenReturn(Outcome.LEASE_LOST);
           // The task starts only when the race subscribes to it, after the three signals above:
           // if one of them has already fired, the race never subscribes to the attempt and the
           // task never starts. Started eagerly, a blocking task revoked in that window kept its
@@ -366,7 +374,7 @@ final class WorkerPipeline implements Worker {
           Mono<Outcome> attempt =
               Mono.defer(
                       () -> {
-                        Invocation invocation = task.start(input, message);
+                        Invocation invocation = task.start(input, message, mayStart);
                         started.set(invocation);
                         return invocation.value();
                       })
@@ -380,7 +388,9 @@ final class WorkerPipeline implements Worker {
                                       + " ran longer than its timeout "
                                       + message.timeout())),
                       timer)
-                  .map(Outcome::success)
+                  .map(
+                      v ->
+                          v == RegisteredTask.NOT_STARTED ? Outcome.LEASE_LOST : Outcome.success(v))
                   .defaultIfEmpty(Outcome.success(null))
                   .onErrorResume(e -> Mono.just(Outcome.failure(e)));
           Mono<Outcome> first = Mono.firstWithSignal(revoked, interrupted, leaseLost, attempt);
@@ -400,7 +410,7 @@ final class WorkerPipeline implements Worker {
    * tries again. One-shot delays rather than {@code Flux.interval}: cancelling a periodic task
    * contends on the executor's queue lock, which BlockHound rightly reports on a parallel thread.
    */
-  private Mono<Void> keepLease(Lease lease) {
+  private Mono<Void> keepLease(Lease lease, AtomicReference<Instant> heldUntil) {
     Duration every = options.lease().dividedBy(3);
     return Mono.delay(every, timer)
         .then(
@@ -408,6 +418,7 @@ final class WorkerPipeline implements Worker {
                 () ->
                     backend
                         .extendLease(lease, options.lease())
+                        .doOnNext(extended -> heldUntil.set(extended.expiresAt()))
                         .hasElement()
                         .onErrorResume(e -> Mono.just(true))))
         .repeat()
