@@ -12,7 +12,6 @@ import io.taskflux.redis.RedisBackend;
 import io.taskflux.worker.Worker;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,8 +86,8 @@ public final class EngineBenchmark {
     try {
       if (o.only.stream().anyMatch(w -> !w.equals("w3"))) {
         if (o.redis == null) {
-          int port = freePort();
-          server = startRedis(port);
+          int port = RedisProbe.freePort();
+          server = RedisProbe.startRedis(port);
           redisUri = "redis://127.0.0.1:" + port;
         } else {
           redisUri = o.redis;
@@ -151,28 +150,6 @@ public final class EngineBenchmark {
         client.shutdown();
       }
     }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static Process startRedis(int port) throws IOException {
-    return new ProcessBuilder(
-            "redis-server",
-            "--port",
-            Integer.toString(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no")
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
   }
 
   private void awaitPing() throws InterruptedException {

@@ -10,7 +10,6 @@ import io.taskflux.engine.WorkerOptions;
 import io.taskflux.redis.RedisBackend;
 import io.taskflux.worker.Worker;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,8 +64,8 @@ public final class WakeBenchmark {
     Process server = null;
     String uri = o.get("--redis");
     if (uri == null) {
-      int port = freePort();
-      server = startRedis(port);
+      int port = RedisProbe.freePort();
+      server = RedisProbe.startRedis(port);
       uri = "redis://127.0.0.1:" + port;
     }
     RedisClient client = RedisClient.create(uri);
@@ -199,28 +198,6 @@ public final class WakeBenchmark {
 
   private static double ms(long nanos) {
     return Math.round(nanos / 1e4) / 100.0;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static Process startRedis(int port) throws IOException {
-    return new ProcessBuilder(
-            "redis-server",
-            "--port",
-            Integer.toString(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no")
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
   }
 
   private static Map<String, String> parse(String[] args) {

@@ -21,6 +21,12 @@ local now = tonumber(ARGV[2])
 local cap = tonumber(ARGV[3])
 local out = {}
 local i = 5
+-- The live count is taken once and counted up per stored message; it is taken again only when it
+-- reaches the capacity, since live() may have purged expired messages meanwhile.
+local function live_count()
+  return redis.call('ZCARD', READY) + redis.call('ZCARD', DELAYED) + redis.call('ZCARD', LEASED)
+end
+local n = cap > 0 and live_count() or 0
 for m = 1, tonumber(ARGV[4]) do
   local id = ARGV[i]
   if live(id, now) then
@@ -28,15 +34,15 @@ for m = 1, tonumber(ARGV[4]) do
   elseif replayed(id, now) then
     out[m] = 1 -- a replay of this very batch after a reconnect: stored the first time
   else
-    if cap > 0 then
-      local n = redis.call('ZCARD', READY) + redis.call('ZCARD', DELAYED)
-        + redis.call('ZCARD', LEASED)
+    if cap > 0 and n >= cap then
+      n = live_count()
       if n >= cap then
         out[m] = -1
         out[m + 1] = n
         return out
       end
     end
+    n = n + 1
     enqueue_one(id, ARGV[i + 1], tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3]), ARGV[i + 4],
       ARGV[i + 5], now, tonumber(ARGV[i + 6]), tonumber(ARGV[i + 7]), ARGV[i + 8])
     out[m] = 1
