@@ -21,7 +21,10 @@ import tools.jackson.databind.node.JsonNodeFactory;
  */
 class RedisClusterNotificationsIT {
 
-  @RegisterExtension static final RedisExtension cluster = RedisExtension.withCluster(3);
+  @RegisterExtension
+  static final RedisExtension cluster =
+      RedisExtension.withCluster(3)
+          .requiringVersion(7, 0, "sharded pub/sub (SSUBSCRIBE, PUBSUB SHARDNUMSUB)");
 
   private static final Duration SOON = Duration.ofSeconds(20);
 

@@ -8,14 +8,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds the {@code redis-server} executable for the harness.
  *
  * <p>Order: the system property {@code taskflux.redis.server} (a path); the first {@code
- * redis-server} on {@code PATH}; the binary shipped in the {@code
- * com.github.codemonstur:embedded-redis} artifact, copied to a temporary file and made executable.
- * Setting {@code taskflux.redis.embedded=true} skips the {@code PATH} look-up.
+ * redis-server} on {@code PATH}; the binary shipped in the {@code org.signal:embedded-redis}
+ * artifact (a static Redis 7.0.15 for Linux and macOS on amd64 and arm64, TLS built in), copied to
+ * a temporary {@code taskflux-redis-bin-*} directory and made executable. Setting {@code
+ * taskflux.redis.embedded=true} skips the {@code PATH} look-up.
+ *
+ * <p>The servers the harness starts from any of them run in their own {@code taskflux-redis-*} data
+ * directory and are stopped by {@link RedisServer#close()} or, at the latest, by the JVM shutdown
+ * hook of {@link RedisProcesses}.
  */
 public final class RedisBinary {
 
@@ -27,14 +34,52 @@ public final class RedisBinary {
   }
 
   /** A located executable and where it came from. */
-  public record Located(Path path, Source source) {}
+  public record Located(Path path, Source source) {
+
+    /** The executable's version, from {@code redis-server --version} (run once per path). */
+    public RedisVersion version() {
+      return VERSIONS.computeIfAbsent(path, RedisVersion::of);
+    }
+
+    @Override
+    public String toString() {
+      return path + " (" + source + ")";
+    }
+  }
+
+  private static final Map<Path, RedisVersion> VERSIONS = new ConcurrentHashMap<>();
 
   private static volatile Located embedded;
 
+  private static volatile boolean announced;
+
+  /** The version of the binaries in the embedded-redis artifact the build depends on. */
+  static final String EMBEDDED_VERSION = "7.0.15";
+
   private RedisBinary() {}
 
-  /** The binary to use, as the class comment orders it. */
+  /**
+   * The binary to use, as the class comment orders it. The first call in a JVM prints it, with its
+   * version, to standard output ({@code taskflux-testing: redis-server ...}), so a build log shows
+   * which server the tests ran against.
+   */
   public static Located locate() {
+    Located located = find();
+    if (!announced) {
+      announce(located);
+    }
+    return located;
+  }
+
+  private static synchronized void announce(Located located) {
+    if (!announced) {
+      announced = true;
+      System.out.println(
+          "taskflux-testing: redis-server " + located.version() + " from " + located);
+    }
+  }
+
+  private static Located find() {
     String explicit = System.getProperty("taskflux.redis.server");
     if (explicit != null && !explicit.isBlank()) {
       return new Located(Path.of(explicit), Source.PROPERTY);
@@ -71,17 +116,30 @@ public final class RedisBinary {
     return embedded;
   }
 
-  private static String embeddedResourceName() {
+  /** The resource in the embedded-redis jar for this OS and architecture. */
+  static String embeddedResourceName() {
     String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
     String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-    boolean arm = arch.contains("aarch64") || arch.contains("arm");
-    if (os.contains("linux")) {
-      return arm ? "redis-server-6.2.7-linux-arm64" : "redis-server-6.2.6-v5-linux-amd64";
+    String cpu;
+    if (arch.equals("amd64") || arch.equals("x86_64")) {
+      cpu = "amd64";
+    } else if (arch.equals("aarch64") || arch.equals("arm64")) {
+      cpu = "arm64";
+    } else if (os.contains("linux") && arch.matches("x86|i[3-6]86")) {
+      cpu = "386";
+    } else {
+      cpu = null;
     }
-    if (os.contains("mac")) {
-      return arm ? "redis-server-6.2.6-v5-darwin-arm64" : "redis-server-6.2.6-v5-darwin-amd64";
+    String system = os.contains("linux") ? "linux" : os.contains("mac") ? "darwin" : null;
+    if (cpu == null || system == null || (cpu.equals("386") && !system.equals("linux"))) {
+      throw new IllegalStateException(
+          "no embedded redis-server for "
+              + os
+              + "/"
+              + arch
+              + ": put redis-server 7.0+ on PATH or set -Dtaskflux.redis.server=/path/to/it");
     }
-    throw new IllegalStateException("no embedded redis-server for " + os + "/" + arch);
+    return "redis-server-" + EMBEDDED_VERSION + "-" + system + "-" + cpu;
   }
 
   private static Path findOnPath(String name) {

@@ -68,7 +68,8 @@ public final class RedisCluster implements AutoCloseable {
       int to = (i + 1) * SLOTS / n; // exclusive
       try (Resp r = nodes.get(i).connect()) {
         r.call("CLUSTER", "SET-CONFIG-EPOCH", Integer.toString(i + 1));
-        // ADDSLOTSRANGE is Redis 7 only; ADDSLOTS also works on the 6.2 fallback binary.
+        // ADDSLOTSRANGE is Redis 7 only; ADDSLOTS also works on a 6.2 server
+        // (-Dtaskflux.redis.server).
         List<String> args = new ArrayList<>();
         args.add("CLUSTER");
         args.add("ADDSLOTS");

@@ -22,9 +22,10 @@ import java.util.concurrent.TimeoutException;
  * {@code taskflux-redis-*}, which also marks the process's command line).
  *
  * <p>{@link #kill()} sends SIGKILL; {@link #restart()} starts it again on the same port and data
- * directory, so with AOF on every write acknowledged before the kill is back. {@link #pause()} and
- * {@link #resume()} send SIGSTOP and SIGCONT. {@link #close()} stops it for good. Not thread-safe:
- * one test drives it.
+ * directory, so with AOF and {@code appendfsync always} every write acknowledged before the kill is
+ * back (with {@code everysec} a write may be acknowledged up to ~2 s before it reaches the AOF
+ * file, while an earlier fsync is slow). {@link #pause()} and {@link #resume()} send SIGSTOP and
+ * SIGCONT. {@link #close()} stops it for good. Not thread-safe: one test drives it.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -88,6 +89,11 @@ public final class RedisServer implements AutoCloseable {
   /** Which executable this server runs. */
   public RedisBinary.Located binary() {
     return binary;
+  }
+
+  /** The version of the executable this server runs. */
+  public RedisVersion version() {
+    return binary.version();
   }
 
   /** The OS process id, or -1 when not running. */
