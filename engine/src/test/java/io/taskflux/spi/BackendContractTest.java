@@ -19,9 +19,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
@@ -39,6 +38,9 @@ import reactor.test.StepVerifier;
 public abstract class BackendContractTest extends BackendContractSupport {
 
   private static final int ROUNDS = 21;
+
+  /** Only against a hang: a wake-up that never comes. Not a bound on how fast it comes. */
+  private static final Duration HANG_GUARD = Duration.ofSeconds(30);
 
   private static final ExceptionDetails BOOM =
       ExceptionDetails.of("java.lang.IllegalStateException", "boom");
@@ -694,33 +696,29 @@ public abstract class BackendContractTest extends BackendContractSupport {
         .verify(SOON);
   }
 
+  /**
+   * Round after round, an idle consumer is woken by the enqueue alone: its {@code max} is an hour
+   * on the manual clock, which never moves here, so no timer can end the wait, and a lost
+   * notification fails the round (after {@link #HANG_GUARD}). The speed of the wake-up is measured
+   * by {@code io.taskflux.benchmarks.WakeUpLatencyBenchmark}, never asserted by a test.
+   */
   @Test
-  void anIdleConsumerWakesWithinAMillisecondOfAnEnqueue() throws InterruptedException {
-    List<Long> nanos = new ArrayList<>();
+  void anIdleConsumerIsWokenByEachEnqueue() throws Exception {
     for (int round = 0; round < ROUNDS; round++) {
-      AtomicLong wokeAt = new AtomicLong();
-      CountDownLatch woke = new CountDownLatch(1);
+      CompletableFuture<Void> woke = new CompletableFuture<>();
       Disposable wait =
           backend
               .awaitWork(List.of(queue("idle")), Duration.ofHours(1))
-              .subscribe(
-                  null,
-                  null,
-                  () -> {
-                    wokeAt.set(System.nanoTime());
-                    woke.countDown();
-                  });
+              .subscribe(null, woke::completeExceptionally, () -> woke.complete(null));
       try {
-        long wroteAt = System.nanoTime();
+        assertFalse(woke.isDone(), "round " + round + ": woke before the enqueue");
         backend.enqueue(new EnqueueRequest(message("idle", 0), R)).subscribe();
-        assertTrue(woke.await(SOON.toMillis(), TimeUnit.MILLISECONDS), "consumer never woke");
-        nanos.add(wokeAt.get() - wroteAt);
+        woke.get(HANG_GUARD.toMillis(), TimeUnit.MILLISECONDS);
         assertEquals(1, claim("w", 10, "idle").size());
       } finally {
         wait.dispose();
       }
     }
-    assertWokeFast("idle consumer", nanos);
   }
 
   @Test
@@ -811,84 +809,65 @@ public abstract class BackendContractTest extends BackendContractSupport {
         .verify(SOON);
   }
 
+  /**
+   * Round after round, a status watcher is woken by the write alone ({@code watchStatus} has no
+   * timer); see {@link #anIdleConsumerIsWokenByEachEnqueue()}.
+   */
   @Test
-  void aStatusWatcherWakesWithinAMillisecondOfTheWrite() throws InterruptedException {
-    List<Long> nanos = new ArrayList<>();
+  void aStatusWatcherIsWokenByEachWrite() throws Exception {
     for (int round = 0; round < ROUNDS; round++) {
-      MessageRef ref = ref("a", "fast-" + round);
+      MessageRef ref = ref("a", "woken-" + round);
       setStatus(ref, TaskStatus.SUBMITTED);
-      AtomicLong wokeAt = new AtomicLong();
-      CountDownLatch first = new CountDownLatch(1);
-      CountDownLatch second = new CountDownLatch(1);
+      CompletableFuture<Void> current = new CompletableFuture<>();
+      CompletableFuture<StatusUpdate> next = new CompletableFuture<>();
       Disposable watch =
           backend
               .watchStatus(ref)
               .subscribe(
                   s -> {
                     if (s.status() == TaskStatus.RUNNING) {
-                      wokeAt.compareAndSet(0, System.nanoTime());
-                      second.countDown();
+                      next.complete(s);
                     } else {
-                      first.countDown();
+                      current.complete(null);
                     }
-                  });
+                  },
+                  next::completeExceptionally);
       try {
-        assertTrue(first.await(SOON.toMillis(), TimeUnit.MILLISECONDS), "current status not seen");
-        long wroteAt = System.nanoTime();
+        current.get(HANG_GUARD.toMillis(), TimeUnit.MILLISECONDS);
+        assertFalse(next.isDone(), "round " + round + ": RUNNING before it was written");
         backend
             .setStatus(ref, StatusUpdate.of(TaskStatus.RUNNING, time.now()), Duration.ofHours(1))
             .subscribe();
-        assertTrue(second.await(SOON.toMillis(), TimeUnit.MILLISECONDS), "watcher never woke");
-        nanos.add(wokeAt.get() - wroteAt);
+        assertEquals(
+            TaskStatus.RUNNING, next.get(HANG_GUARD.toMillis(), TimeUnit.MILLISECONDS).status());
       } finally {
         watch.dispose();
       }
     }
-    assertWokeFast("status watch", nanos);
   }
 
+  /**
+   * Round after round, a result waiter is woken by the completion alone ({@code awaitResult} has no
+   * timeout); see {@link #anIdleConsumerIsWokenByEachEnqueue()}.
+   */
   @Test
-  void aResultWaiterWakesWithinAMillisecondOfCompletion() throws InterruptedException {
-    List<Long> nanos = new ArrayList<>();
+  void aResultWaiterIsWokenByEachCompletion() throws Exception {
     for (int round = 0; round < ROUNDS; round++) {
       Message m = message("a", 0);
       enqueue(m);
       Delivery d = claimOne("w", "a");
-      AtomicLong wokeAt = new AtomicLong();
-      CountDownLatch woke = new CountDownLatch(1);
+      CompletableFuture<StoredResult> woke = new CompletableFuture<>();
       Disposable wait =
-          backend
-              .awaitResult(m.ref())
-              .subscribe(
-                  r -> {
-                    wokeAt.set(System.nanoTime());
-                    woke.countDown();
-                  });
+          backend.awaitResult(m.ref()).subscribe(woke::complete, woke::completeExceptionally);
       try {
-        long wroteAt = System.nanoTime();
-        backend.complete(completion(d.lease(), "fast")).subscribe();
-        assertTrue(woke.await(SOON.toMillis(), TimeUnit.MILLISECONDS), "waiter never woke");
-        nanos.add(wokeAt.get() - wroteAt);
+        assertFalse(woke.isDone(), "round " + round + ": woke before the completion");
+        backend.complete(completion(d.lease(), "woken")).subscribe();
+        assertEquals(
+            "woken", woke.get(HANG_GUARD.toMillis(), TimeUnit.MILLISECONDS).value().stringValue());
       } finally {
         wait.dispose();
       }
     }
-    assertWokeFast("result wait", nanos);
-  }
-
-  /**
-   * Prints the write-to-wake latencies and fails if any is not well under a human's notice. The
-   * first round warms the code paths up (class loading, JIT); it is printed but not judged.
-   */
-  private void assertWokeFast(String what, List<Long> nanos) {
-    List<Long> sorted = new ArrayList<>(nanos.subList(1, nanos.size()));
-    sorted.sort(null);
-    double median = sorted.get(sorted.size() / 2) / 1000.0;
-    double max = sorted.get(sorted.size() - 1) / 1000.0;
-    System.out.printf(
-        "%s wake-up latency over %d writes: median %.1f µs, max %.1f µs, cold first %.1f µs (%s)%n",
-        what, sorted.size(), median, max, nanos.get(0) / 1000.0, getClass().getSimpleName());
-    assertTrue(max < 50_000, what + " woke " + max + " µs after the write");
   }
 
   private void setStatus(MessageRef ref, TaskStatus status) {

@@ -19,17 +19,22 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-/** BEHAVIOUR.md 1.7: revocation of waiting and running tasks. */
+/**
+ * BEHAVIOUR.md 1.7: revocation of waiting and running tasks. A running attempt is stopped by the
+ * revocation's notification ({@code Backend.awaitRevocation}, which has no poll): no other timer
+ * can stop it within the test (the task timeout is an hour, the lease is kept), and the status says
+ * {@code TaskRevokedException}. How soon it stops is measured by {@code
+ * io.taskflux.benchmarks.WakeUpLatencyBenchmark}, not asserted here.
+ */
 class RevocationTest {
 
-  static final Duration WAIT = Duration.ofSeconds(10);
-  static final long LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** Only against a hang, not a bound on speed. */
+  static final Duration WAIT = Duration.ofSeconds(30);
 
   final TaskEngine engine = TaskEngine.inMemory();
 
@@ -39,14 +44,13 @@ class RevocationTest {
   }
 
   private static void await(CountDownLatch latch, String what) throws InterruptedException {
-    assertTrue(latch.await(10, TimeUnit.SECONDS), what);
+    assertTrue(latch.await(WAIT.toSeconds(), TimeUnit.SECONDS), what);
   }
 
   @Test
-  void aRunningReactiveTaskIsCancelledWithin100msOfItsRevocation() throws Exception {
+  void aRunningReactiveTaskIsCancelledByItsRevocation() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch cancelled = new CountDownLatch(1);
-    AtomicLong cancelledAt = new AtomicLong();
     RecordingHooks<Integer, Integer> hooks = new RecordingHooks<>(false);
     TaskDefinition<Integer, Integer> forever =
         TaskDefinition.of("forever", Integer.class, Integer.class).hooks(hooks);
@@ -55,21 +59,14 @@ class RevocationTest {
         n ->
             Mono.<Integer>never()
                 .doOnSubscribe(s -> started.countDown())
-                .doOnCancel(
-                    () -> {
-                      cancelledAt.set(System.nanoTime());
-                      cancelled.countDown();
-                    }));
+                .doOnCancel(cancelled::countDown));
     engine.workers(WorkerOptions.defaults()).start();
     TaskHandle<Integer> h = engine.submit(forever, 1).block(WAIT);
     await(started, "the task did not start");
+    assertEquals(1, cancelled.getCount(), "nothing cancelled the task before its revocation");
 
-    long revokedAt = System.nanoTime();
     assertEquals(RevokeResult.REVOKED_RUNNING, h.revoke().block(WAIT));
     await(cancelled, "the task was not cancelled");
-    long latency = cancelledAt.get() - revokedAt;
-    System.out.printf("revocation -> cancel latency (reactive): %.2f ms%n", latency / 1e6);
-    assertTrue(latency < LIMIT_NANOS, "cancelled after " + latency / 1e6 + " ms");
 
     StatusUpdate status = h.status().block(WAIT);
     assertEquals(TaskStatus.FAILED, status.status());
@@ -82,10 +79,9 @@ class RevocationTest {
   }
 
   @Test
-  void aRunningBlockingTaskIsInterruptedWithin100msOfItsRevocation() throws Exception {
+  void aRunningBlockingTaskIsInterruptedByItsRevocation() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
-    AtomicLong interruptedAt = new AtomicLong();
     TaskDefinition<Integer, Integer> sleeps =
         TaskDefinition.of("sleeps", Integer.class, Integer.class);
     engine.registerBlocking(
@@ -96,7 +92,6 @@ class RevocationTest {
             Thread.sleep(60_000);
             return n;
           } catch (InterruptedException e) {
-            interruptedAt.set(System.nanoTime());
             interrupted.countDown();
             throw new IllegalStateException(e);
           }
@@ -104,13 +99,12 @@ class RevocationTest {
     engine.workers(WorkerOptions.defaults()).start();
     TaskHandle<Integer> h = engine.submit(sleeps, 1).block(WAIT);
     await(started, "the task did not start");
-    long revokedAt = System.nanoTime();
-    h.revoke().block(WAIT);
+    assertEquals(1, interrupted.getCount(), "nothing interrupted the task before its revocation");
+    assertEquals(RevokeResult.REVOKED_RUNNING, h.revoke().block(WAIT));
     await(interrupted, "the thread was not interrupted");
-    long latency = interruptedAt.get() - revokedAt;
-    System.out.printf("revocation -> interrupt latency (blocking): %.2f ms%n", latency / 1e6);
-    assertTrue(latency < LIMIT_NANOS, "interrupted after " + latency / 1e6 + " ms");
-    assertEquals(TaskStatus.FAILED, h.status().block(WAIT).status());
+    StatusUpdate status = h.status().block(WAIT);
+    assertEquals(TaskStatus.FAILED, status.status());
+    assertEquals(TaskRevokedException.class.getName(), status.error().type());
   }
 
   @Test
