@@ -12,6 +12,7 @@ import io.taskflux.engine.TaskEngine;
 import io.taskflux.engine.TaskHandle;
 import io.taskflux.engine.WorkerOptions;
 import io.taskflux.testing.redis.RedisExtension;
+import io.taskflux.testing.redis.RedisServer;
 import io.taskflux.testing.redis.RedisServerOptions;
 import io.taskflux.testing.redis.Resp;
 import io.taskflux.testing.redis.TlsMaterial;
@@ -20,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
@@ -66,6 +69,31 @@ class RedisRejectionIT {
 
   static final TaskDefinition<String, String> ECHO =
       TaskDefinition.of("echo", String.class, String.class).queue("q");
+
+  /**
+   * Runs each wait once on the plain server (ending in its timeout), so that the times measured
+   * below are the waits' and not the JVM's first loading of their classes (a second on a loaded
+   * machine).
+   */
+  @BeforeAll
+  static void warmUp() {
+    RedisBackend backend = RedisBackend.connect(plain.uri());
+    TaskEngine engine = TaskEngine.builder().backend(backend).build();
+    try {
+      TaskHandle<String> h = engine.handle(ECHO, "warm-up");
+      StepVerifier.create(h.result(Duration.ofMillis(100)))
+          .expectError(TimeoutException.class)
+          .verify(SOON);
+      StepVerifier.create(h.statusUpdates().take(Duration.ofMillis(100)))
+          .expectComplete()
+          .verify(SOON);
+      StepVerifier.create(h.outcome().timeout(Duration.ofMillis(100)))
+          .expectError(TimeoutException.class)
+          .verify(SOON);
+    } finally {
+      close(engine, backend);
+    }
+  }
 
   @Test
   void aMissingAclPermissionFailsEveryWaitAtOnce() {
@@ -125,6 +153,47 @@ class RedisRejectionIT {
     } finally {
       workers.dispose();
       close(engine, backend);
+    }
+  }
+
+  /**
+   * A worker refused by the server does not stop: it keeps trying (every 5 s, logged once as a
+   * configuration error) and runs the queue's tasks once the ACL rule is fixed, with no restart.
+   */
+  @Test
+  void aRefusedWorkerResumesOnceTheAclIsFixed() throws Exception {
+    RedisServerOptions options =
+        RedisServerOptions.defaults().withAclUser("worker", "pw", SHOP_ONLY);
+    try (RedisServer server = RedisServer.start(options)) {
+      RedisBackend refused =
+          RedisBackend.builder()
+              .uri("redis://worker:pw@127.0.0.1:" + server.port())
+              .namespace("other")
+              .build();
+      RedisBackend admin = RedisBackend.builder().uri(server.uri()).namespace("other").build();
+      TaskEngine workerEngine = TaskEngine.builder().backend(refused).build();
+      TaskEngine submitter = TaskEngine.builder().backend(admin).build();
+      workerEngine.register(ECHO, s -> Mono.just(s + "!"));
+      Disposable workers = workerEngine.workers(WorkerOptions.queues("q")).start();
+      try {
+        TaskHandle<String> h = submitter.submit(ECHO, "late").block(SOON);
+        try (Resp resp = server.connect()) {
+          // The worker has been refused at least once: the denial is in the ACL log.
+          long deadline = System.nanoTime() + SOON.toNanos();
+          while (((List<?>) resp.call("ACL", "LOG")).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "the worker never tried");
+            Thread.sleep(50); // polling the harness's view of the server, not the code under test
+          }
+          assertEquals(
+              "OK",
+              resp.callString("ACL", "SETUSER", "worker", "~{other:*", "~{other}:*", "&{other:*"));
+        }
+        assertEquals("late!", h.result(SOON).block(SOON));
+      } finally {
+        workers.dispose();
+        close(workerEngine, refused);
+        close(submitter, admin);
+      }
     }
   }
 
