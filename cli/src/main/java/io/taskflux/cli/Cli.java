@@ -1,5 +1,6 @@
 package io.taskflux.cli;
 
+import io.taskflux.BackendRejectedException;
 import io.taskflux.BackendUnavailableException;
 import io.taskflux.engine.TaskEngine;
 import java.time.Duration;
@@ -25,13 +26,15 @@ final class Cli {
 
   /**
    * Blocks the CLI's main thread on {@code mono} (a command line may block: it is not an event
-   * loop), mapping a backend outage to a clear error.
+   * loop), mapping a backend outage or refusal to a clear error.
    */
   static <T> T await(Mono<T> mono, Duration limit) {
     try {
       return mono.block(limit);
     } catch (BackendUnavailableException e) {
       throw new CliException(CliException.FAILED, "backend unavailable: " + e.getMessage());
+    } catch (BackendRejectedException e) {
+      throw new CliException(CliException.FAILED, "backend refused: " + e.getMessage());
     } catch (IllegalStateException e) {
       if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
         throw new CliException(CliException.TIMEOUT, "no answer within " + limit);

@@ -39,6 +39,9 @@ public interface TaskHandle<O> {
    * the output type. {@link Duration#ZERO} looks once and fails with {@link
    * io.taskflux.NotFoundException} when there is no result yet. A {@code null} result completes
    * empty. Waits on a notification, not by polling; the timer runs on the engine clock's scheduler.
+   * A backend outage is waited out (within {@code timeout}); a backend that refuses (a permission,
+   * the credentials, the TLS handshake) fails the wait at once with {@link
+   * io.taskflux.BackendRejectedException} naming the cause.
    */
   Mono<O> result(Duration timeout);
 
@@ -57,7 +60,8 @@ public interface TaskHandle<O> {
   /**
    * The current status, then every later one, without repeats; completes after a terminal one
    * ({@code SUCCEEDED} or {@code FAILED}). Never completes for a task that never ends; cancel it or
-   * bound it with a timeout.
+   * bound it with a timeout. A backend outage is waited out; a refusal fails the stream at once
+   * with {@link io.taskflux.BackendRejectedException}.
    */
   Flux<StatusUpdate> statusUpdates();
 

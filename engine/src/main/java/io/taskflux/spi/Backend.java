@@ -33,9 +33,14 @@ import tools.jackson.databind.JsonNode;
  *   <li><b>Nulls.</b> No argument may be null (a {@link NullPointerException} is thrown at call
  *       time, naming it); "nothing there" is an empty {@code Mono}, never a null value.
  *   <li><b>Errors</b> arrive as {@code onError}: {@link io.taskflux.BackendUnavailableException}
- *       when the store cannot be reached or the backend was {@linkplain #close() closed}, {@link
- *       io.taskflux.CapacityExceededException} when a bounded backend is full. Arguments that
- *       violate a documented range throw {@link IllegalArgumentException} at call time.
+ *       when the store cannot be reached or the backend was {@linkplain #close() closed}
+ *       (transient: the waits of a backend outlast it), {@link
+ *       io.taskflux.BackendRejectedException} when the store refuses for a reason no retry fixes
+ *       (credentials, a permission, TLS, foreign data; permanent: every operation and every wait
+ *       fails with it at once), {@link io.taskflux.CapacityExceededException} when a bounded
+ *       backend is full. A backend classifies its own failures once into these types; {@link
+ *       io.taskflux.internal.BackendErrors} reads the decision. Arguments that violate a documented
+ *       range throw {@link IllegalArgumentException} at call time.
  *   <li><b>Time</b> is the backend's {@link #clock()}: readiness, lease expiry and every TTL are
  *       judged on it, never on another clock, so a test clock that is moved by hand moves all of
  *       them. Stored times have millisecond precision.

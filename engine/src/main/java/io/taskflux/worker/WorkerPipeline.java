@@ -87,6 +87,7 @@ final class WorkerPipeline implements Worker {
   private final Clock clock;
   private final Scheduler timer;
   private final CompletionBatcher completions;
+  private final LoopErrors loopErrors;
 
   private final AtomicInteger state = new AtomicInteger(NEW);
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -111,6 +112,7 @@ final class WorkerPipeline implements Worker {
     this.clock = backend.clock();
     this.timer = Timers.scheduler(clock);
     this.completions = new CompletionBatcher(backend);
+    this.loopErrors = new LoopErrors(id, clock);
   }
 
   // ================================================================ the claim loop
@@ -178,6 +180,10 @@ final class WorkerPipeline implements Worker {
 
   /** Starts each delivery in a reserved slot, gives back the unused ones, and goes on. */
   private void dispatch(List<Delivery> deliveries, int reserved) {
+    String recovered = loopErrors.recovered();
+    if (recovered != null) {
+      LOG.log(Level.INFO, recovered);
+    }
     for (Delivery delivery : deliveries) {
       process(delivery)
           .subscribeOn(Schedulers.parallel())
@@ -231,11 +237,17 @@ final class WorkerPipeline implements Worker {
                 });
   }
 
-  /** A backend error in the loop: logged; the loop goes on after a pause. */
+  /**
+   * A backend error in the loop: logged as {@link LoopErrors} decides (an outage, or a refusal that
+   * is a configuration error); the loop goes on after its pause.
+   */
   private void loopFailed(Throwable error) {
-    LOG.log(Level.WARNING, "worker " + id + ": backend error, retrying in 1 s", error);
+    LoopErrors.Report report = loopErrors.failed(error);
+    if (report.level() != null) {
+      LOG.log(report.level(), report.message(), report.stackTrace());
+    }
     state.compareAndSet(WAITING_WORK, CLAIMING);
-    Mono.delay(Duration.ofSeconds(1))
+    Mono.delay(report.pause())
         .subscribe(
             t -> {
               if (state.get() == CLAIMING) {

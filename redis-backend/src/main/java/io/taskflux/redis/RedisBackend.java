@@ -63,7 +63,9 @@ import reactor.core.scheduler.Schedulers;
  * per operation that changes data (see {@link LuaScript}), plain single commands for single-key
  * reads. Create it with {@link #connect(String)} or {@link #builder()}; nothing connects until the
  * first operation, and a server that cannot be reached fails that operation with {@link
- * BackendUnavailableException} naming its address.
+ * BackendUnavailableException} naming its address; one that refuses the credentials, a permission
+ * or the TLS handshake fails every operation and every wait at once with {@link
+ * io.taskflux.BackendRejectedException} naming the cause (see {@link RedisErrors}).
  *
  * <p>Connections: one shared command connection (Lettuce pipelines all callers on it), one pub/sub
  * connection for every waiter of this instance, and a small pool of dedicated connections for

@@ -2,7 +2,7 @@ package io.taskflux.redis;
 
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.SlotHash;
-import io.taskflux.BackendUnavailableException;
+import io.taskflux.internal.BackendErrors;
 import io.taskflux.spi.StoredResult;
 import io.taskflux.spi.TaskOutcome;
 import io.taskflux.task.MessageRef;
@@ -45,7 +45,10 @@ import reactor.util.retry.Retry;
  * </ul>
  *
  * The other waits signal on the backend's signal scheduler (never on a Lettuce I/O thread), and
- * every wait ends with {@code BackendUnavailableException} when the backend is closed.
+ * every wait ends with {@code BackendUnavailableException} when the backend is closed. Only a
+ * transient error ({@link BackendErrors#isTransient}) is waited out; a permanent one ({@code
+ * BackendRejectedException}: {@code NOPERM} on the channel or the read, a refused password or
+ * certificate) ends the wait at once with that error.
  */
 final class RedisWaits {
 
@@ -247,15 +250,17 @@ final class RedisWaits {
 
   /**
    * A wait outlives an outage of Redis (a restart, a pause past the command timeout): when its
-   * subscription or its read fails with {@code BackendUnavailableException} it starts again
-   * (listens, then reads), which is safe since it only reads, until it gets its value, is cancelled
-   * or the backend is closed. Without this, {@code engine.results(handles)} reported a task that
-   * succeeded as failed with "Command timed out" whenever Redis was paused while it waited.
+   * subscription or its read fails with a transient error ({@code BackendUnavailableException}) it
+   * starts again (listens, then reads), which is safe since it only reads, until it gets its value,
+   * is cancelled or the backend is closed. A permanent error ({@code BackendRejectedException}) is
+   * not retried: waiting would only hide it behind the caller's timeout. Without this, {@code
+   * engine.results(handles)} reported a task that succeeded as failed with "Command timed out"
+   * whenever Redis was paused while it waited.
    */
   private Retry whileUnavailable() {
     return Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50))
         .maxBackoff(Duration.ofSeconds(1))
-        .filter(e -> e instanceof BackendUnavailableException && !backend.isClosed());
+        .filter(e -> BackendErrors.isTransient(e) && !backend.isClosed());
   }
 
   /**
@@ -266,7 +271,7 @@ final class RedisWaits {
   private Retry recheckRetry() {
     return Retry.backoff(30, Duration.ofMillis(50))
         .maxBackoff(Duration.ofSeconds(1))
-        .filter(e -> e instanceof BackendUnavailableException && !backend.isClosed());
+        .filter(e -> BackendErrors.isTransient(e) && !backend.isClosed());
   }
 
   private <T> void emit(Sinks.One<T> sink, T value) {
