@@ -135,7 +135,7 @@ public abstract class BackendContractTest extends BackendContractSupport {
       assertEquals(3L, small.stats(queue("a")).block(SOON).ready());
       verifyAfterEach(small);
     } finally {
-      small.close().block(SOON);
+      small.closeAsync().block(SOON);
     }
   }
 
@@ -1038,7 +1038,7 @@ public abstract class BackendContractTest extends BackendContractSupport {
           .verifyComplete();
       verifyAfterEach(small);
     } finally {
-      small.close().block(SOON);
+      small.closeAsync().block(SOON);
     }
   }
 
@@ -1078,7 +1078,7 @@ public abstract class BackendContractTest extends BackendContractSupport {
     MessageRef ref = ref("a", "never");
     StepVerifier.create(backend.awaitResult(ref))
         .expectSubscription()
-        .then(() -> backend.close().block(SOON))
+        .then(() -> backend.closeAsync().block(SOON))
         .expectError(BackendUnavailableException.class)
         .verify(SOON);
     StepVerifier.create(backend.enqueue(new EnqueueRequest(message("a", 0), R)))

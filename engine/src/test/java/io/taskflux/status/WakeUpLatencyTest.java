@@ -45,7 +45,7 @@ class WakeUpLatencyTest {
     try {
       assertEquals(0, backend.waiterCount());
     } finally {
-      backend.close().block(Duration.ofSeconds(5));
+      backend.closeAsync().block(Duration.ofSeconds(5));
     }
   }
 

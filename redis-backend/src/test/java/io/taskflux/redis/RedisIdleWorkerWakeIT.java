@@ -72,7 +72,7 @@ class RedisIdleWorkerWakeIT {
           ROUNDS, p50, p99, max);
     } finally {
       workers.dispose();
-      backend.close().block(SOON);
+      backend.closeAsync().block(SOON);
     }
   }
 }

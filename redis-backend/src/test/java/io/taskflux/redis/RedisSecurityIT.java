@@ -75,8 +75,8 @@ class RedisSecurityIT {
       assertEquals(TaskStatus.SUCCEEDED, h.status().block(SOON).status());
     } finally {
       workers.dispose();
-      engine.close().block(SOON);
-      backend.close().block(SOON);
+      engine.closeAsync().block(SOON);
+      backend.closeAsync().block(SOON);
     }
   }
 
@@ -135,7 +135,7 @@ class RedisSecurityIT {
               e.getMessage().contains("PKIX") || e.getMessage().contains("certificat"),
               "names the certificate: " + all);
         } finally {
-          backend.close().block(SOON);
+          backend.closeAsync().block(SOON);
         }
       }
     }
@@ -165,7 +165,7 @@ class RedisSecurityIT {
                         .block(SOON));
         assertTrue(allMessages(e).contains("NOPERM"), allMessages(e));
       } finally {
-        other.close().block(SOON);
+        other.closeAsync().block(SOON);
       }
     }
   }
@@ -204,7 +204,7 @@ class RedisSecurityIT {
           assertFalse(all.contains(wrong), "the password is not printed: " + all);
           assertFalse(all.contains(right), all);
         } finally {
-          backend.close().block(SOON);
+          backend.closeAsync().block(SOON);
         }
       }
       // An unparsable URI does not echo it either.
@@ -255,10 +255,10 @@ class RedisSecurityIT {
         if (workersA != null) {
           workersA.dispose();
         }
-        ea.close().block(SOON);
-        eb.close().block(SOON);
-        a.close().block(SOON);
-        b.close().block(SOON);
+        ea.closeAsync().block(SOON);
+        eb.closeAsync().block(SOON);
+        a.closeAsync().block(SOON);
+        b.closeAsync().block(SOON);
       }
     }
   }
