@@ -1316,9 +1316,11 @@ public final class RedisBackend implements Backend {
     }
 
     /**
-     * The largest encoded message, in bytes, that {@code enqueue} and {@code update} store (default
-     * {@value RedisBackend#DEFAULT_MAX_MESSAGE_BYTES}, 4 MiB). A larger submission fails with
-     * {@link io.taskflux.MessageTooLargeException} and stores nothing; a larger message found in
+     * The largest encoded message, in bytes, that any operation stores (default {@value
+     * RedisBackend#DEFAULT_MAX_MESSAGE_BYTES}, 4 MiB): {@code enqueue}, {@code enqueueAll} (checked
+     * for the whole call first), {@code update}, {@code deadLetter} and the callbacks of {@code
+     * complete}. A larger message fails the operation with {@link
+     * io.taskflux.MessageTooLargeException} and nothing of it is stored; a larger message found in
      * Redis (written by another client) is not decoded: a claim delivers it as undecodable, so the
      * worker sends it to the dead-letter queue.
      */
