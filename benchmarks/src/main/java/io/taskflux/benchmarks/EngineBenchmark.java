@@ -183,8 +183,8 @@ public final class EngineBenchmark {
     try {
       return body.run(engine);
     } finally {
-      engine.close().block(Duration.ofSeconds(30));
-      backend.close().block(Duration.ofSeconds(30));
+      engine.closeAsync().block(Duration.ofSeconds(30));
+      backend.closeAsync().block(Duration.ofSeconds(30));
     }
   }
 
@@ -194,7 +194,7 @@ public final class EngineBenchmark {
     try {
       return body.run(engine);
     } finally {
-      engine.close().block(Duration.ofSeconds(30));
+      engine.closeAsync().block(Duration.ofSeconds(30));
     }
   }
 

@@ -148,8 +148,8 @@ public final class MemoryBounds {
     printHistogram();
     long drainNs = drain(engine.get());
     long afterDrain = drainNs < 0 ? -1 : heapAfterGc();
-    engine.get().close().block(Duration.ofSeconds(60));
-    backend.close().block(Duration.ofSeconds(60));
+    engine.get().closeAsync().block(Duration.ofSeconds(60));
+    backend.closeAsync().block(Duration.ofSeconds(60));
     engine.set(null);
     backend = null;
     long afterClose = heapAfterGc();
@@ -261,8 +261,8 @@ public final class MemoryBounds {
     try {
       body.run(engine);
     } finally {
-      engine.close().block(Duration.ofSeconds(60));
-      backend.close().block(Duration.ofSeconds(60));
+      engine.closeAsync().block(Duration.ofSeconds(60));
+      backend.closeAsync().block(Duration.ofSeconds(60));
     }
   }
 
@@ -282,7 +282,7 @@ public final class MemoryBounds {
       submitRange(engine, 0, saved);
     } finally {
       if (engine.backend() instanceof InMemoryBackend) {
-        engine.close().block(Duration.ofSeconds(30));
+        engine.closeAsync().block(Duration.ofSeconds(30));
       }
     }
   }

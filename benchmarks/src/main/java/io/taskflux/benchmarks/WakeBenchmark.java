@@ -109,8 +109,8 @@ public final class WakeBenchmark {
         }
       } finally {
         worker.dispose();
-        engine.close().block(SOON);
-        backend.close().block(SOON);
+        engine.closeAsync().block(SOON);
+        backend.closeAsync().block(SOON);
       }
       if (server != null) {
         try {

@@ -113,10 +113,10 @@ public final class WakeUpLatencyBenchmark {
         report(on, "revoke->cancel", revocations(engine, rounds / 5, warmup / 5, false));
         report(on, "revoke->interrupt", revocations(engine, rounds / 5, warmup / 5, true));
       } finally {
-        engine.close().block(SOON);
+        engine.closeAsync().block(SOON);
       }
     } finally {
-      backend.close().block(SOON);
+      backend.closeAsync().block(SOON);
     }
   }
 

@@ -19,18 +19,19 @@ final class BackendOptions {
   @Option(
       names = "--namespace",
       defaultValue = "taskflux",
-      description = "Namespace of worker ids and trigger locks (default: ${DEFAULT-VALUE})")
+      description =
+          "Namespace of every key, worker id and trigger claim (default: ${DEFAULT-VALUE})")
   String namespace;
 
   boolean inMemory() {
     return redis == null;
   }
 
-  /** An engine on the chosen backend (not yet with tasks). */
+  /** An engine on the chosen backend (not yet with tasks); closing it closes the backend. */
   TaskEngine open() {
     TaskEngineBuilder b = TaskEngine.builder().namespace(namespace);
     if (redis != null) {
-      b.backend(connectRedis(redis));
+      b.ownedBackend(connectRedis(redis));
     }
     return b.build();
   }

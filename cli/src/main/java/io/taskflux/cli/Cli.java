@@ -50,7 +50,7 @@ final class Cli {
       return body.apply(engine);
     } finally {
       try {
-        engine.close().block(OPERATION);
+        engine.closeAsync().block(OPERATION);
       } catch (RuntimeException e) {
         // Closing is best effort; the command's outcome is already decided.
       }

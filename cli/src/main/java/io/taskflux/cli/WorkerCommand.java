@@ -127,7 +127,7 @@ final class WorkerCommand implements Runnable {
         out.println("stopped");
         return 0;
       } finally {
-        engine.close().onErrorComplete().block(Cli.OPERATION);
+        engine.closeAsync().onErrorComplete().block(Cli.OPERATION);
         if (reporter != null) {
           reporter.close();
         }

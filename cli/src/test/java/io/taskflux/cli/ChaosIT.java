@@ -87,7 +87,7 @@ class ChaosIT {
       workers.close();
     }
     if (engine != null) {
-      engine.close().block(Duration.ofSeconds(10));
+      engine.closeAsync().block(Duration.ofSeconds(10));
     }
     if (redis != null) {
       redis.close();

@@ -87,7 +87,7 @@ class PoolChannelTest {
       worker.stop().block(Duration.ofSeconds(10));
     } finally {
       reporter.close();
-      engine.close().block(Duration.ofSeconds(10));
+      engine.closeAsync().block(Duration.ofSeconds(10));
     }
     List<PoolChannel.Event> events = lines.stream().map(PoolChannel::parse).toList();
     assertTrue(events.stream().allMatch(e -> e != null), "all channel lines: " + lines);

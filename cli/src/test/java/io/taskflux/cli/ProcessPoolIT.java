@@ -63,7 +63,7 @@ class ProcessPoolIT {
       supervisor.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       all.forEach(ProcessHandle::destroyForcibly);
     }
-    engine.close().block(Duration.ofSeconds(10));
+    engine.closeAsync().block(Duration.ofSeconds(10));
   }
 
   /** Starts {@code worker process-pool ARGS} in a new JVM and follows its merged output. */

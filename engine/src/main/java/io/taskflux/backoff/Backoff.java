@@ -13,7 +13,14 @@ import java.util.random.RandomGenerator;
  *
  * <p>Defaults (the seed's): floor 60 s, ceiling 1 h, zero override on; constant 60 s; linear factor
  * 30 s; exponential base 4, factor 10 s, so {@code exponential().delay(0..6)} is 0, 60 s, 160 s,
- * 640 s, 2 560 s, 3 600 s, 3 600 s.
+ * 640 s, 2 560 s, 3 600 s, 3 600 s. These are the factories without arguments.
+ *
+ * <p><b>An explicit parameter is never clipped silently.</b> A constant or factor given to a
+ * factory (or in {@linkplain #fromSettings settings} without a {@code floor}) that is below the
+ * default floor lowers the floor to it: {@code constant(Duration.ofMillis(10)).delay(1)} is 10 ms,
+ * {@code linear(Duration.ofSeconds(1)).delay(1)} is 1 s, and {@code exponential(4,
+ * Duration.ofSeconds(10))} has floor 10 s (so its {@code delay(1)} is 40 s, where {@code
+ * exponential()}'s is 60 s). {@link #withFloor} sets any floor explicitly.
  *
  * <p>Instances are immutable and thread-safe (the random source, when there is jitter, must be safe
  * for the threads that call {@link #delay}); {@link #settings()} round-trips: {@code
@@ -73,32 +80,45 @@ public interface Backoff {
   }
 
   /**
-   * Constant backoff: every delay is {@code constant}, clipped to the default floor and ceiling.
+   * Constant backoff: every delay is {@code constant}, clipped to the default ceiling; the floor is
+   * the default one, or {@code constant} when that is lower.
    */
   static Backoff constant(Duration constant) {
-    return DefaultBackoff.of(BackoffSettings.CONSTANT, millis(constant, "constant"), 0, null);
+    long ms = millis(constant, "constant");
+    return DefaultBackoff.of(BackoffSettings.CONSTANT, ms, 0, DefaultBackoff.floorFor(ms), null);
   }
 
-  /** Linear backoff with factor 30 s. */
+  /** Linear backoff with factor 30 s and the default floor (60 s) and ceiling. */
   static Backoff linear() {
-    return linear(Duration.ofSeconds(30));
-  }
-
-  /** Linear backoff: {@code factor * incidents}, clipped to the default floor and ceiling. */
-  static Backoff linear(Duration factor) {
-    return DefaultBackoff.of(BackoffSettings.LINEAR, millis(factor, "factor"), 0, null);
-  }
-
-  /** Exponential backoff with base 4 and factor 10 s (the default of every task). */
-  static Backoff exponential() {
-    return exponential(4, Duration.ofSeconds(10));
+    return DefaultBackoff.of(BackoffSettings.LINEAR, 30_000, 0, DEFAULT_FLOOR.toMillis(), null);
   }
 
   /**
-   * Exponential backoff: {@code factor * base^incidents}, clipped to the default floor and ceiling.
+   * Linear backoff: {@code factor * incidents}, clipped to the default ceiling; the floor is the
+   * default one, or {@code factor} when that is lower.
+   */
+  static Backoff linear(Duration factor) {
+    long ms = millis(factor, "factor");
+    return DefaultBackoff.of(BackoffSettings.LINEAR, ms, 0, DefaultBackoff.floorFor(ms), null);
+  }
+
+  /**
+   * Exponential backoff with base 4, factor 10 s and the default floor (60 s) and ceiling (the
+   * default of every task).
+   */
+  static Backoff exponential() {
+    return DefaultBackoff.of(
+        BackoffSettings.EXPONENTIAL, 10_000, 4, DEFAULT_FLOOR.toMillis(), null);
+  }
+
+  /**
+   * Exponential backoff: {@code factor * base^incidents}, clipped to the default ceiling; the floor
+   * is the default one, or {@code factor} when that is lower.
    */
   static Backoff exponential(double base, Duration factor) {
-    return DefaultBackoff.of(BackoffSettings.EXPONENTIAL, millis(factor, "factor"), base, null);
+    long ms = millis(factor, "factor");
+    return DefaultBackoff.of(
+        BackoffSettings.EXPONENTIAL, ms, base, DefaultBackoff.floorFor(ms), null);
   }
 
   /** No wait at all between attempts: constant 0 with floor and ceiling 0. */

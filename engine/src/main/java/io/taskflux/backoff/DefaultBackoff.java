@@ -60,16 +60,14 @@ final class DefaultBackoff implements Backoff {
     this.settings = buildSettings();
   }
 
-  static Backoff of(String algorithm, long amount, double base, RandomGenerator random) {
+  /**
+   * A backoff with the default ceiling and {@code floor} ms as its floor ({@link #floorFor(long)}
+   * for an explicit parameter).
+   */
+  static Backoff of(
+      String algorithm, long amount, double base, long floor, RandomGenerator random) {
     return new DefaultBackoff(
-        algorithm,
-        amount,
-        base,
-        DEFAULT_FLOOR.toMillis(),
-        DEFAULT_CEILING.toMillis(),
-        true,
-        0,
-        random);
+        algorithm, amount, base, floor, DEFAULT_CEILING.toMillis(), true, 0, random);
   }
 
   static Backoff fromSettings(BackoffSettings settings, RandomGenerator random) {
@@ -98,11 +96,26 @@ final class DefaultBackoff implements Backoff {
         algorithm,
         amount,
         base,
-        longParam(p, "floor", DEFAULT_FLOOR.toMillis()),
+        longParam(
+            p,
+            "floor",
+            p.containsKey(amountName(algorithm)) ? floorFor(amount) : DEFAULT_FLOOR.toMillis()),
         longParam(p, "ceiling", DEFAULT_CEILING.toMillis()),
         (Boolean) zo,
         doubleParam(p, "jitter", 0),
         random);
+  }
+
+  /**
+   * The floor for an explicit constant or factor of {@code amount} ms: the default floor, lowered
+   * to {@code amount} when that is below it, so an explicit parameter is never silently raised.
+   */
+  static long floorFor(long amount) {
+    return Math.min(DEFAULT_FLOOR.toMillis(), amount);
+  }
+
+  private static String amountName(String algorithm) {
+    return algorithm.equals(BackoffSettings.CONSTANT) ? "constant" : "factor";
   }
 
   private static long longParam(Map<String, Object> p, String name, long dflt) {

@@ -28,7 +28,7 @@ import reactor.core.scheduler.Schedulers;
  * <p><b>Groups.</b> A call made while a {@link PendingGroup} body or a member call runs on this
  * thread joins that group.
  */
-public interface Caller {
+public interface Caller extends AutoCloseable {
 
   /** A new root caller. */
   static Caller create(CallerOptions options) {
@@ -170,4 +170,26 @@ public interface Caller {
 
   /** Whether {@link #stop()} was called (on this caller or a parent). */
   boolean isStopped();
+
+  /**
+   * {@link #stop()}s the caller, then completes once its worker threads have returned from their
+   * (interrupted) calls; for a child caller, which shares its root's threads, at once. Cold:
+   * nothing happens until subscribed; idempotent. Never blocks.
+   */
+  Mono<Void> closeAsync();
+
+  /** How long {@link #close()} waits for the worker threads at most: 30 s. */
+  Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * {@link #closeAsync()}, waited for on the calling thread for at most {@link #CLOSE_TIMEOUT}, so
+   * a caller works in try-with-resources. Blocking: never call it on a Reactor non-blocking thread
+   * nor from a call of this caller (it would wait for itself); use {@code stop()} or {@code
+   * closeAsync()} there.
+   *
+   * @throws IllegalStateException if called on a Reactor non-blocking thread (nothing is stopped)
+   * @throws io.taskflux.TaskfluxException if a worker thread did not return in time
+   */
+  @Override
+  void close();
 }

@@ -1,5 +1,6 @@
 package io.taskflux.caller;
 
+import io.taskflux.internal.Closing;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -272,6 +273,21 @@ final class DefaultCaller implements Caller {
     if (parent == null) {
       pool.shutdown();
     }
+  }
+
+  @Override
+  public Mono<Void> closeAsync() {
+    return Mono.defer(
+        () -> {
+          stop();
+          // Children share the root's pool: only the root waits for its threads.
+          return parent == null ? pool.terminated() : Mono.empty();
+        });
+  }
+
+  @Override
+  public void close() {
+    Closing.await(closeAsync(), CLOSE_TIMEOUT, "caller " + name());
   }
 
   @Override

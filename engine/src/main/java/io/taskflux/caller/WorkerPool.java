@@ -6,6 +6,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * The bounded thread pool behind {@link Caller#toThread}: at most {@code maxThreads} threads, at
@@ -35,6 +37,7 @@ final class WorkerPool {
   private final AtomicInteger threads = new AtomicInteger();
   private final AtomicInteger serial = new AtomicInteger();
   private volatile boolean shutdown;
+  private final Sinks.Empty<Void> terminated = Sinks.empty();
 
   WorkerPool(String name, int maxThreads, int queueCapacity, long idleShutdownNanos) {
     this.name = name;
@@ -88,6 +91,18 @@ final class WorkerPool {
     while ((w = idle.pollFirst()) != null) {
       LockSupport.unpark(w.thread);
     }
+    if (threads.get() == 0) {
+      terminated.tryEmitEmpty();
+    }
+  }
+
+  /**
+   * Completes once the pool is shut down and its last thread has returned from its call (a call
+   * that ignores interruption keeps it waiting). Best effort if a submission races the shutdown: a
+   * thread started by it may still be finishing that (cancelled) call.
+   */
+  Mono<Void> terminated() {
+    return terminated.asMono();
   }
 
   /**
@@ -186,9 +201,11 @@ final class WorkerPool {
         }
       }
       workers.remove(this);
-      threads.decrementAndGet();
+      int left = threads.decrementAndGet();
       if (!queue.isEmpty() && !shutdown) {
         startThreadIfBelowMax();
+      } else if (left == 0 && shutdown) {
+        terminated.tryEmitEmpty();
       }
     }
   }

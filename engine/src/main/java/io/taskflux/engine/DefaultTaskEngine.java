@@ -2,6 +2,7 @@ package io.taskflux.engine;
 
 import io.taskflux.MessageAlreadyExistsException;
 import io.taskflux.caller.Caller;
+import io.taskflux.internal.Closing;
 import io.taskflux.serde.Serializer;
 import io.taskflux.spi.Backend;
 import io.taskflux.spi.EnqueueRequest;
@@ -37,7 +38,7 @@ final class DefaultTaskEngine implements TaskEngine {
   private static final System.Logger LOG = System.getLogger("io.taskflux.engine");
 
   private final Backend backend;
-  private final boolean ownsBackend;
+  private final Backend owned; // closed with the engine; null when the backend is borrowed
   private final String namespace;
   private final Serializer serializer;
   private final Caller caller;
@@ -47,10 +48,11 @@ final class DefaultTaskEngine implements TaskEngine {
   private final Map<String, Registration<?, ?>> registrations = new ConcurrentHashMap<>();
   private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile Duration longestGrace = Duration.ZERO;
 
   DefaultTaskEngine(
       Backend backend,
-      boolean ownsBackend,
+      Backend owned,
       String namespace,
       Serializer serializer,
       Caller caller,
@@ -58,7 +60,7 @@ final class DefaultTaskEngine implements TaskEngine {
       Retention retention,
       Duration resultTtl) {
     this.backend = backend;
-    this.ownsBackend = ownsBackend;
+    this.owned = owned;
     this.namespace = namespace;
     this.serializer = serializer;
     this.caller = caller;
@@ -320,6 +322,11 @@ final class DefaultTaskEngine implements TaskEngine {
             new WorkerContext(backend, registrations::get, retention, resultTtl, namespace),
             resolved);
     workers.add(worker);
+    synchronized (this) {
+      if (resolved.gracePeriod().compareTo(longestGrace) > 0) {
+        longestGrace = resolved.gracePeriod();
+      }
+    }
     return worker;
   }
 
@@ -359,7 +366,7 @@ final class DefaultTaskEngine implements TaskEngine {
   }
 
   @Override
-  public Mono<Void> close() {
+  public Mono<Void> closeAsync() {
     return Mono.defer(
         () -> {
           if (!closed.compareAndSet(false, true)) {
@@ -367,14 +374,13 @@ final class DefaultTaskEngine implements TaskEngine {
           }
           return Flux.fromIterable(List.copyOf(workers))
               .flatMap(Worker::stop)
-              .then(
-                  Mono.fromRunnable(
-                      () -> {
-                        if (ownsCaller) {
-                          caller.stop();
-                        }
-                      }))
-              .then(ownsBackend ? backend.close() : Mono.empty());
+              .then(ownsCaller ? caller.closeAsync() : Mono.empty())
+              .then(owned != null ? owned.closeAsync() : Mono.empty());
         });
+  }
+
+  @Override
+  public void close() {
+    Closing.await(closeAsync(), longestGrace.plus(Backend.CLOSE_TIMEOUT), "engine " + namespace);
   }
 }

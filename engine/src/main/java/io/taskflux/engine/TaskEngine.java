@@ -21,11 +21,12 @@ import tools.jackson.databind.JsonNode;
  * The entry point: register tasks, submit them, follow them, and run workers.
  *
  * <pre>{@code
- * TaskEngine engine = TaskEngine.inMemory();
- * TaskDefinition<Order, Receipt> charge = TaskDefinition.of("charge", Order.class, Receipt.class);
- * engine.register(charge, order -> paymentClient.charge(order));
- * Disposable workers = engine.workers(WorkerOptions.queues("default").concurrency(64)).start();
- * Receipt r = engine.submit(charge, order).flatMap(h -> h.result(Duration.ofSeconds(5))).block();
+ * try (TaskEngine engine = TaskEngine.inMemory()) {
+ *   TaskDefinition<Order, Receipt> charge = TaskDefinition.of("charge", Order.class, Receipt.class);
+ *   engine.register(charge, order -> paymentClient.charge(order));
+ *   engine.workers(WorkerOptions.queues("default").concurrency(64)).start();
+ *   Receipt r = engine.submit(charge, order).flatMap(h -> h.result(Duration.ofSeconds(5))).block();
+ * } // close(): drains the workers, then closes what the engine owns
  * }</pre>
  *
  * <p><b>Threads.</b> Thread-safe. Every method that touches storage returns a cold {@code
@@ -33,7 +34,7 @@ import tools.jackson.databind.JsonNode;
  * Argument errors throw {@link IllegalArgumentException} (or {@link NullPointerException}) at once,
  * naming the parameter.
  */
-public interface TaskEngine {
+public interface TaskEngine extends AutoCloseable {
 
   /** An engine on a fresh in-memory backend with the defaults (the embedded default). */
   static TaskEngine inMemory() {
@@ -109,7 +110,9 @@ public interface TaskEngine {
    * their tasks are stored ({@code onSubmit} runs before each), then the flux completes, or ends
    * with the first error: {@link IllegalArgumentException} for an input that cannot be encoded,
    * {@link io.taskflux.CapacityExceededException} for the first task the backend has no room for
-   * (neither it nor any later task is stored), {@link io.taskflux.BackendUnavailableException}.
+   * (neither it nor any later task is stored), {@link io.taskflux.MessageTooLargeException} when a
+   * task is larger than the backend stores (its whole chunk is refused: no task of that chunk nor
+   * any later one is stored; earlier chunks are), {@link io.taskflux.BackendUnavailableException}.
    * Each task is stored atomically, not the whole list. A {@code null} element of {@code inputs} is
    * submitted as JSON {@code null}, as by {@code submit}. Cold: each subscription submits again
    * (new ids).
@@ -196,7 +199,10 @@ public interface TaskEngine {
   /** The caller whose bounded pool runs blocking tasks. */
   Caller caller();
 
-  /** The namespace (the prefix of worker ids and trigger locks). */
+  /**
+   * The namespace, the one of {@link #backend()}: it isolates this engine's keys, queues, locks,
+   * worker ids and trigger tick claims from engines of other namespaces on the same store.
+   */
   String namespace();
 
   /** The TTLs of what the engine writes. */
@@ -206,8 +212,24 @@ public interface TaskEngine {
   Duration defaultResultTtl();
 
   /**
-   * Stops every worker this engine made (gracefully), then the caller and the backend if the engine
-   * created them. Idempotent.
+   * Stops every worker this engine made (gracefully: running tasks get their {@linkplain
+   * WorkerOptions#gracePeriod() grace period}), then the caller if the engine created it, then the
+   * backend if the engine owns it ({@link TaskEngineBuilder#ownedBackend}; a backend given with
+   * {@link TaskEngineBuilder#backend} is left open). Completes when all of that is done. Cold:
+   * nothing happens until subscribed; idempotent (a second close completes at once). Never blocks.
    */
-  Mono<Void> close();
+  Mono<Void> closeAsync();
+
+  /**
+   * {@link #closeAsync()}, waited for on the calling thread, so an engine works in
+   * try-with-resources. The wait is bounded: the longest grace period of this engine's workers plus
+   * {@link Backend#CLOSE_TIMEOUT} (30 s); past it {@code close} throws and the close goes on in the
+   * background. Blocking: never call it on a Reactor non-blocking thread (a task, an operator of a
+   * {@code Mono}/{@code Flux}); subscribe to {@code closeAsync()} there.
+   *
+   * @throws IllegalStateException if called on a Reactor non-blocking thread (nothing is closed)
+   * @throws io.taskflux.TaskfluxException if the close did not finish in time or failed
+   */
+  @Override
+  void close();
 }

@@ -30,7 +30,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -69,10 +71,19 @@ public final class InMemoryBackend implements Backend {
   private final Watchers watchers = new Watchers(signals);
   private final Records records = new Records(expiries, watchers);
   private final MemoryStore store;
+  private final InMemoryOptions options;
+  // The backend views of other namespaces are made from (null for that root itself), and the
+  // views of a root by namespace: one store per namespace, so two engines asking a root for the
+  // same namespace share it.
+  private final InMemoryBackend root;
+  private final Map<String, InMemoryBackend> views;
   private boolean closed;
 
-  private InMemoryBackend(InMemoryOptions options) {
+  private InMemoryBackend(InMemoryOptions options, InMemoryBackend root) {
     this.clock = options.clock();
+    this.options = options;
+    this.root = root;
+    this.views = root == null ? new ConcurrentHashMap<>() : null;
     this.store = new MemoryStore(expiries, watchers, records, options.capacity());
   }
 
@@ -83,12 +94,40 @@ public final class InMemoryBackend implements Backend {
 
   /** A backend with the given options. */
   public static InMemoryBackend create(InMemoryOptions options) {
-    return new InMemoryBackend(Objects.requireNonNull(options, "options"));
+    return new InMemoryBackend(Objects.requireNonNull(options, "options"), null);
   }
 
   @Override
   public Clock clock() {
     return clock;
+  }
+
+  @Override
+  public String namespace() {
+    return options.namespace();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: a backend with a store of its own, the same for every call with that namespace on this
+   * backend or any of its views, with this backend's clock and capacity (the capacity bounds each
+   * namespace separately).
+   */
+  @Override
+  public InMemoryBackend withNamespace(String namespace) {
+    Objects.requireNonNull(namespace, "namespace");
+    if (namespace.isBlank()) {
+      throw new IllegalArgumentException("namespace must not be blank");
+    }
+    if (root != null) {
+      return root.withNamespace(namespace);
+    }
+    if (namespace.equals(namespace())) {
+      return this;
+    }
+    return views.computeIfAbsent(
+        namespace, ns -> new InMemoryBackend(options.withNamespace(ns), this));
   }
 
   /**
@@ -468,8 +507,19 @@ public final class InMemoryBackend implements Backend {
 
   // ---------------------------------------------------------------- lifecycle
 
+  /** {@inheritDoc} A root backend closes the views made from it too. */
   @Override
-  public Mono<Void> close() {
+  public Mono<Void> closeAsync() {
+    Mono<Void> views =
+        this.views == null
+            ? Mono.empty()
+            : Flux.defer(() -> Flux.fromIterable(List.copyOf(this.views.values())))
+                .concatMap(InMemoryBackend::closeAsync)
+                .then();
+    return closeThis().then(views);
+  }
+
+  private Mono<Void> closeThis() {
     return Mono.fromRunnable(
         () -> {
           try {

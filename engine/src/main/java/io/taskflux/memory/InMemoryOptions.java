@@ -10,8 +10,13 @@ import java.util.Objects;
  *     io.taskflux.time.SchedulerClock} on a virtual-time scheduler in tests)
  * @param capacity the most live messages (ready, delayed or leased) the backend admits through
  *     {@code enqueue}; more fail with {@link io.taskflux.CapacityExceededException} ({@code >= 1})
+ * @param namespace the backend's {@linkplain io.taskflux.spi.Backend#namespace() namespace} (not
+ *     blank; default {@value #DEFAULT_NAMESPACE})
  */
-public record InMemoryOptions(Clock clock, int capacity) {
+public record InMemoryOptions(Clock clock, int capacity, String namespace) {
+
+  /** The default namespace, as every backend's: {@code taskflux}. */
+  public static final String DEFAULT_NAMESPACE = "taskflux";
 
   /** The default capacity: one million live messages. */
   public static final int DEFAULT_CAPACITY = 1_000_000;
@@ -22,6 +27,15 @@ public record InMemoryOptions(Clock clock, int capacity) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
     }
+    Objects.requireNonNull(namespace, "namespace");
+    if (namespace.isBlank()) {
+      throw new IllegalArgumentException("namespace must not be blank");
+    }
+  }
+
+  /** Options in the default namespace. */
+  public InMemoryOptions(Clock clock, int capacity) {
+    this(clock, capacity, DEFAULT_NAMESPACE);
   }
 
   /** The UTC system clock and the default capacity. */
@@ -31,11 +45,16 @@ public record InMemoryOptions(Clock clock, int capacity) {
 
   /** A copy with another clock. */
   public InMemoryOptions withClock(Clock clock) {
-    return new InMemoryOptions(clock, capacity);
+    return new InMemoryOptions(clock, capacity, namespace);
   }
 
   /** A copy with another capacity. */
   public InMemoryOptions withCapacity(int capacity) {
-    return new InMemoryOptions(clock, capacity);
+    return new InMemoryOptions(clock, capacity, namespace);
+  }
+
+  /** A copy with another namespace. */
+  public InMemoryOptions withNamespace(String namespace) {
+    return new InMemoryOptions(clock, capacity, namespace);
   }
 }

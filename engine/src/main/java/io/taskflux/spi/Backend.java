@@ -1,5 +1,6 @@
 package io.taskflux.spi;
 
+import io.taskflux.internal.Closing;
 import io.taskflux.task.MessageRef;
 import io.taskflux.task.StatusUpdate;
 import java.time.Clock;
@@ -33,12 +34,15 @@ import tools.jackson.databind.JsonNode;
  *   <li><b>Nulls.</b> No argument may be null (a {@link NullPointerException} is thrown at call
  *       time, naming it); "nothing there" is an empty {@code Mono}, never a null value.
  *   <li><b>Errors</b> arrive as {@code onError}: {@link io.taskflux.BackendUnavailableException}
- *       when the store cannot be reached or the backend was {@linkplain #close() closed}
+ *       when the store cannot be reached or the backend was {@linkplain #closeAsync() closed}
  *       (transient: the waits of a backend outlast it), {@link
  *       io.taskflux.BackendRejectedException} when the store refuses for a reason no retry fixes
  *       (credentials, a permission, TLS, foreign data; permanent: every operation and every wait
  *       fails with it at once), {@link io.taskflux.CapacityExceededException} when a bounded
- *       backend is full. A backend classifies its own failures once into these types; {@link
+ *       backend is full, {@link io.taskflux.MessageTooLargeException} when a backend that bounds
+ *       the size of a message (Redis: {@code maxMessageBytes}) is given a larger one on any path
+ *       that stores messages (enqueue, enqueueAll, update, deadLetter, the callbacks of complete);
+ *       nothing is stored then. A backend classifies its own failures once into these types; {@link
  *       io.taskflux.internal.BackendErrors} reads the decision. Arguments that violate a documented
  *       range throw {@link IllegalArgumentException} at call time.
  *   <li><b>Time</b> is the backend's {@link #clock()}: readiness, lease expiry and every TTL are
@@ -71,7 +75,7 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Implementations must pass {@code BackendContractTest} (the engine's test jar) unchanged.
  */
-public interface Backend {
+public interface Backend extends AutoCloseable {
 
   /** The clock every time-based decision of this backend is taken on. */
   Clock clock();
@@ -103,7 +107,12 @@ public interface Backend {
    * requests without a result may or may not be stored (repeating them is safe, as for {@code
    * enqueue}).
    *
-   * <p>The default enqueues one message at a time; backends with a cheaper batch override it.
+   * <p>A message too large for the backend fails the whole call with {@link
+   * io.taskflux.MessageTooLargeException} before any of its messages is stored (every message of
+   * the call is checked first).
+   *
+   * <p>The default enqueues one message at a time; backends with a cheaper batch override it (and
+   * must keep the size check atomic per call: a backend that bounds message size overrides it).
    *
    * @param requests the messages, possibly of several queues; no element may be null
    * @return the results in request order; empty for an empty list
@@ -213,6 +222,10 @@ public interface Backend {
    * <p>A callback in another queue is durably recorded in the same step; it is claimable when the
    * returned {@code Mono} completes, or, if the process died in between, after the next {@link
    * #requeueExpired} of the completed message's queue.
+   *
+   * <p>A callback too large for the backend fails the call with {@link
+   * io.taskflux.MessageTooLargeException} before anything of it is applied (every callback of every
+   * request is checked first); the engine then completes the batch's other requests alone.
    *
    * @return one result per request, in order: {@link SettleResult#APPLIED}, {@link
    *     SettleResult#LEASE_LOST} or {@link SettleResult#REVOKED} (the last two changed nothing)
@@ -402,11 +415,50 @@ public interface Backend {
    */
   Flux<StoredMessage> list(String queue, MessageState state, int offset, int limit);
 
+  // ---------------------------------------------------------------- namespace
+
+  /**
+   * The namespace this backend stores everything under (keys, queues, locks, counters): backends of
+   * one namespace on one store see the same data; another namespace sees none of it. Engines take
+   * their namespace from here (the prefix of worker ids and trigger tick claims), so the two never
+   * disagree.
+   */
+  String namespace();
+
+  /**
+   * This backend seen under another namespace: a backend over the same store and connections whose
+   * data (messages, statuses, results, locks, counters, queue registry) is that of {@code
+   * namespace}, isolated from this one's. {@code withNamespace(namespace())} is this backend.
+   *
+   * <p>A view shares the resources of the backend it was made from: closing the view ends only its
+   * own waits and operations; closing the backend it came from closes every view too.
+   *
+   * @throws IllegalArgumentException if {@code namespace} is blank
+   */
+  Backend withNamespace(String namespace);
+
   // ---------------------------------------------------------------- lifecycle
 
   /**
-   * Releases the backend's resources. Afterwards every operation fails with {@link
-   * io.taskflux.BackendUnavailableException}, and pending waits end with it. Idempotent.
+   * Releases the backend's resources, completing when they are released. Afterwards every operation
+   * fails with {@link io.taskflux.BackendUnavailableException}, and pending waits end with it.
+   * Idempotent; cold (nothing happens until subscribed); never blocks.
    */
-  Mono<Void> close();
+  Mono<Void> closeAsync();
+
+  /** How long {@link #close()} waits for {@link #closeAsync()} at most: 30 s. */
+  Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * {@link #closeAsync()}, waited for on the calling thread for at most {@link #CLOSE_TIMEOUT}, so
+   * a backend works in try-with-resources. Blocking: never call it on a Reactor non-blocking thread
+   * (use {@code closeAsync()} there).
+   *
+   * @throws IllegalStateException if called on a Reactor non-blocking thread (nothing is closed)
+   * @throws io.taskflux.TaskfluxException if the close did not finish in time or failed
+   */
+  @Override
+  default void close() {
+    Closing.await(closeAsync(), CLOSE_TIMEOUT, "backend " + this);
+  }
 }

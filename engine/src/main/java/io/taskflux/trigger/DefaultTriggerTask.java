@@ -114,6 +114,9 @@ final class DefaultTriggerTask<O> implements TriggerTask<O> {
    */
   private Mono<Void> fire(Instant fireTime) {
     String id = tickId(fireTime);
+    // The claim depends on the namespace, queue, trigger name and tick time only: never on this
+    // instance, its clock or its engine's settings. The engine's namespace is its backend's, so
+    // every scheduler that shares the lock also shares the messages it guards.
     String lock = engine.namespace() + ":trigger-tick:" + definition.queue() + ":" + id;
     return engine
         .backend()

@@ -1,5 +1,6 @@
 package io.taskflux.worker;
 
+import io.taskflux.MessageTooLargeException;
 import io.taskflux.spi.Backend;
 import io.taskflux.spi.CompleteRequest;
 import io.taskflux.spi.SettleResult;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Schedulers;
@@ -69,6 +71,20 @@ final class CompletionBatcher {
               }
             },
             error -> {
+              if (error instanceof MessageTooLargeException && batch.size() > 1) {
+                // One attempt's callback is too large; the backend applied nothing. Complete the
+                // items one by one so only that attempt gets the error, not its batch mates.
+                Flux.fromIterable(batch)
+                    .concatMap(
+                        item ->
+                            backend
+                                .complete(List.of(item.request()))
+                                .doOnNext(r -> item.sink().success(r.get(0)))
+                                .doOnError(item.sink()::error)
+                                .onErrorResume(e -> Mono.empty()))
+                    .subscribe(null, e -> next(), this::next);
+                return;
+              }
               batch.forEach(item -> item.sink().error(error));
               next();
             },

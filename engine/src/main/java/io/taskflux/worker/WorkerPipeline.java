@@ -1,5 +1,6 @@
 package io.taskflux.worker;
 
+import io.taskflux.MessageTooLargeException;
 import io.taskflux.NonRetryableException;
 import io.taskflux.TaskTimeoutException;
 import io.taskflux.UnknownTaskException;
@@ -500,7 +501,10 @@ final class WorkerPipeline implements Worker {
         .doOnNext(
             settled ->
                 afterSettle(settled, task, message, "onSuccess", h -> h.onSuccess(message, value)))
-        .then();
+        .then()
+        // The callback (which carries this result) is larger than the backend stores: nothing
+        // was applied, and another attempt would build the same callback, so the task fails.
+        .onErrorResume(MessageTooLargeException.class, e -> deadLetter(lease, message, task, e));
   }
 
   /**

@@ -63,6 +63,33 @@ class BackoffTest {
   }
 
   @Test
+  void anExplicitParameterBelowTheDefaultFloorLowersTheFloorInsteadOfBeingClipped() {
+    Backoff tenMs = Backoff.constant(Duration.ofMillis(10));
+    assertEquals(Duration.ofMillis(10), tenMs.floor());
+    assertEquals(List.of(0L, 10L, 10L, 10L), delays(tenMs, 3));
+    assertEquals(Duration.ofMillis(10), tenMs.delay(1));
+    assertEquals(List.of(0L, 1_000L, 2_000L), delays(Backoff.linear(Duration.ofSeconds(1)), 2));
+    Backoff fast = Backoff.exponential(2, Duration.ofMillis(100));
+    assertEquals(List.of(0L, 200L, 400L, 800L), delays(fast, 3));
+    // The argument-less factories keep the seed's 60 s floor; a parameter above it changes nothing.
+    assertEquals(Duration.ofMinutes(1), Backoff.exponential().floor());
+    assertEquals(60_000L, Backoff.linear().delayMillis(1));
+    assertEquals(Duration.ofMinutes(1), Backoff.constant(Duration.ofMinutes(5)).floor());
+    // Settings written by hand without a floor follow the same rule; with one, it is kept.
+    assertEquals(
+        10L,
+        Backoff.fromSettings(new BackoffSettings(BackoffSettings.CONSTANT, Map.of("constant", 10L)))
+            .delayMillis(1));
+    assertEquals(
+        60_000L,
+        Backoff.fromSettings(
+                new BackoffSettings(
+                    BackoffSettings.CONSTANT, Map.of("constant", 10L, "floor", 60_000L)))
+            .delayMillis(1));
+    assertEquals(tenMs, Backoff.fromSettings(tenMs.settings()));
+  }
+
+  @Test
   void zeroOverrideOffUsesTheFormulaForZeroIncidents() {
     // The seed's consumer backoff: linear 1 s, floor 1 s, ceiling 30 s, no zero override.
     Backoff consumer =

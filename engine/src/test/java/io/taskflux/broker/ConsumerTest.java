@@ -296,7 +296,7 @@ class ConsumerTest extends InMemoryServiceTest {
     Consumer consumer = Consumer.create(backend, ConsumerOptions.queues("q"));
     StepVerifier.create(consumer.stream())
         .expectSubscription()
-        .then(() -> backend.close().block(SOON))
+        .then(() -> backend.closeAsync().block(SOON))
         .expectError(BackendUnavailableException.class)
         .verify(SOON);
   }

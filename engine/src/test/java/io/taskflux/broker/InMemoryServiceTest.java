@@ -42,7 +42,7 @@ public abstract class InMemoryServiceTest {
       backend.checkInvariants();
       assertEquals(0, backend.waiterCount(), "waiters left registered in the backend");
     } finally {
-      backend.close().block(SOON);
+      backend.closeAsync().block(SOON);
     }
   }
 

@@ -51,8 +51,8 @@ public abstract class EngineCapacityContract {
 
   @AfterEach
   void tearDown() {
-    engine.close().block(SOON);
-    backend.close().block(SOON);
+    engine.closeAsync().block(SOON);
+    backend.closeAsync().block(SOON);
   }
 
   @Test

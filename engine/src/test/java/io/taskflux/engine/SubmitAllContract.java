@@ -56,10 +56,10 @@ public abstract class SubmitAllContract {
   @AfterEach
   void tearDown() {
     for (TaskEngine e : engines) {
-      e.close().block(WAIT);
+      e.closeAsync().block(WAIT);
     }
     for (Backend b : opened) {
-      b.close().block(WAIT);
+      b.closeAsync().block(WAIT);
     }
   }
 

@@ -38,7 +38,7 @@ class TaskEngineTest {
 
   @AfterEach
   void close() {
-    engine.close().block(WAIT);
+    engine.closeAsync().block(WAIT);
   }
 
   private Worker startWorker() {

@@ -62,7 +62,7 @@ public abstract class BackendContractSupport {
     try {
       verifyAfterEach(backend);
     } finally {
-      backend.close().block(SOON);
+      backend.closeAsync().block(SOON);
     }
   }
 

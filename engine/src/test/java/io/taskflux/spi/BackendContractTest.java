@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskflux.BackendUnavailableException;
@@ -137,7 +138,7 @@ public abstract class BackendContractTest extends BackendContractSupport {
       assertEquals(3L, small.stats(queue("a")).block(SOON).ready());
       verifyAfterEach(small);
     } finally {
-      small.close().block(SOON);
+      small.closeAsync().block(SOON);
     }
   }
 
@@ -1017,7 +1018,7 @@ public abstract class BackendContractTest extends BackendContractSupport {
           .verifyComplete();
       verifyAfterEach(small);
     } finally {
-      small.close().block(SOON);
+      small.closeAsync().block(SOON);
     }
   }
 
@@ -1057,13 +1058,41 @@ public abstract class BackendContractTest extends BackendContractSupport {
     MessageRef ref = ref("a", "never");
     StepVerifier.create(backend.awaitResult(ref))
         .expectSubscription()
-        .then(() -> backend.close().block(SOON))
+        .then(() -> backend.closeAsync().block(SOON))
         .expectError(BackendUnavailableException.class)
         .verify(SOON);
     StepVerifier.create(backend.enqueue(new EnqueueRequest(message("a", 0), R)))
         .expectError(BackendUnavailableException.class)
         .verify(SOON);
     StepVerifier.create(backend.enqueueAll(List.of(new EnqueueRequest(message("a", 0), R))))
+        .expectError(BackendUnavailableException.class)
+        .verify(SOON);
+  }
+
+  @Test
+  void aNamespaceViewSharesTheStoreOfItsNamespaceOnlyAndClosesWithItsBackend() {
+    assertSame(backend, backend.withNamespace(backend.namespace()));
+    String ns = "view-" + prefix;
+    Backend view = backend.withNamespace(ns);
+    assertEquals(ns, view.namespace());
+    Message inView = message("a", 0);
+    Message inRoot = message("a", 1);
+    assertTrue(view.enqueue(new EnqueueRequest(inView, R)).block(SOON));
+    enqueue(inRoot);
+    // Each namespace sees only its own messages, statuses and locks...
+    assertNull(find(inView.ref()));
+    assertNull(view.find(inRoot.ref()).block(SOON));
+    assertEquals(1, view.stats(queue("a")).block(SOON).live());
+    assertEquals(1, backend.stats(queue("a")).block(SOON).live());
+    assertEquals(LockResult.ACQUIRED, view.acquireLock(prefix + "l", "v", R.message()).block(SOON));
+    assertNull(backend.lockHolder(prefix + "l").block(SOON));
+    // ...and another view of the same namespace (from the backend or a view) is the same store.
+    Backend again = view.withNamespace(ns);
+    assertEquals(inView.id(), again.find(inView.ref()).block(SOON).message().id());
+    assertSame(backend, view.withNamespace(backend.namespace()));
+    // Closing the backend closes its views.
+    backend.closeAsync().block(SOON);
+    StepVerifier.create(view.stats(queue("a")))
         .expectError(BackendUnavailableException.class)
         .verify(SOON);
   }

@@ -44,7 +44,7 @@ class WakeOnWriteTest {
     try {
       assertEquals(0, backend.waiterCount());
     } finally {
-      backend.close().block(HANG_GUARD);
+      backend.closeAsync().block(HANG_GUARD);
     }
   }
 

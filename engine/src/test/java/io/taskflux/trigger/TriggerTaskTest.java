@@ -36,7 +36,7 @@ class TriggerTaskTest {
 
   @AfterEach
   void close() {
-    engine.close().block(WAIT);
+    engine.closeAsync().block(WAIT);
   }
 
   private TriggerTask<String> recorded(TriggerTask<String> t) {

@@ -34,7 +34,7 @@ class BadInputTest {
 
   @AfterEach
   void close() {
-    engine.close().block(WAIT);
+    engine.closeAsync().block(WAIT);
   }
 
   private ExceptionDetails deadLetterError(TaskHandle<?> h) {

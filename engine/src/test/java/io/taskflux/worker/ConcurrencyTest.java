@@ -35,7 +35,7 @@ class ConcurrencyTest {
 
   @AfterEach
   void close() {
-    engine.close().block(WAIT);
+    engine.closeAsync().block(WAIT);
   }
 
   @Test

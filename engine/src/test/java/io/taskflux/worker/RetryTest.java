@@ -41,7 +41,7 @@ class RetryTest {
 
   @AfterEach
   void close() {
-    engine.close().block(WAIT);
+    engine.closeAsync().block(WAIT);
   }
 
   private void startWorker() {

@@ -40,7 +40,7 @@ class RevocationTest {
 
   @AfterEach
   void close() {
-    engine.close().block(WAIT);
+    engine.closeAsync().block(WAIT);
   }
 
   private static void await(CountDownLatch latch, String what) throws InterruptedException {

@@ -29,7 +29,7 @@ class ShutdownTest {
 
   @AfterEach
   void close() {
-    engine.close().block(WAIT);
+    engine.closeAsync().block(WAIT);
   }
 
   @Test

@@ -29,7 +29,7 @@ class TimeoutTest {
 
   @AfterEach
   void close() {
-    engine.close().block(WAIT);
+    engine.closeAsync().block(WAIT);
   }
 
   @Test

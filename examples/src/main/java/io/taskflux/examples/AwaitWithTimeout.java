@@ -105,7 +105,7 @@ public final class AwaitWithTimeout {
       out.println("race: " + raceError);
       return new Outcome(quick, timedOut, after, any, raceError);
     } finally {
-      engine.close().block(Duration.ofSeconds(30));
+      engine.close();
     }
   }
 }

@@ -144,7 +144,7 @@ public final class Demo {
             .map(s -> s.deadLetters())
             .reduce(0L, Long::sum)
             .block();
-    engine.close().block(Duration.ofSeconds(30));
+    engine.close();
 
     Arrays.sort(latencies, 0, results.size());
     Summary summary =

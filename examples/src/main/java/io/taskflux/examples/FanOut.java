@@ -105,7 +105,7 @@ public final class FanOut {
       out.println("submission order: in order=" + inOrder);
       return new Summary(count, sum, failures.get(), inOrder, maxOutstanding.get());
     } finally {
-      engine.close().block(Duration.ofSeconds(30));
+      engine.close();
     }
   }
 }

@@ -147,7 +147,7 @@ public final class HttpTaskService implements AutoCloseable {
             new Thread(
                 () -> {
                   service.close();
-                  engine.close().block(Duration.ofSeconds(15));
+                  engine.close();
                 }));
     System.out.println("taskflux HTTP service on http://localhost:" + service.port());
     service.server.onDispose().block();

@@ -36,17 +36,19 @@ public final class QuickStart {
   /** The quick start; blocks the calling thread (a plain {@code main}, not an event loop). */
   static Receipt run() {
     // --- README snippet starts here
-    TaskEngine engine = TaskEngine.inMemory();
-    engine.register(
-        CHARGE, order -> Mono.just(new Receipt(order.id(), "charged " + order.cents() + " cents")));
-    engine.workers(WorkerOptions.queues("payments").concurrency(64)).start();
+    Receipt receipt;
+    try (TaskEngine engine = TaskEngine.inMemory()) {
+      engine.register(
+          CHARGE,
+          order -> Mono.just(new Receipt(order.id(), "charged " + order.cents() + " cents")));
+      engine.workers(WorkerOptions.queues("payments").concurrency(64)).start();
 
-    Receipt receipt =
-        engine
-            .submit(CHARGE, new Order("order-1", 4200))
-            .flatMap(handle -> handle.result(Duration.ofSeconds(5)))
-            .block();
-    engine.close().block(Duration.ofSeconds(10)); // drains the workers, then the backend
+      receipt =
+          engine
+              .submit(CHARGE, new Order("order-1", 4200))
+              .flatMap(handle -> handle.result(Duration.ofSeconds(5)))
+              .block();
+    } // close(): drains the workers, then closes the backend the engine owns
     // --- README snippet ends here
     return receipt;
   }

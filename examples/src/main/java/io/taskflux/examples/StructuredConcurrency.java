@@ -104,7 +104,7 @@ public final class StructuredConcurrency {
       out.println("siblings: " + statuses);
       return new Outcome(error.getClass().getSimpleName(), causeMessage, statuses);
     } finally {
-      engine.close().block(Duration.ofSeconds(30));
+      engine.close();
     }
   }
 

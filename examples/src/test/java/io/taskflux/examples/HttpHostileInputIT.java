@@ -79,8 +79,8 @@ class HttpHostileInputIT {
   void stop() {
     service.close();
     workers.dispose();
-    engine.close().block(WAIT);
-    backend.close().block(WAIT);
+    engine.closeAsync().block(WAIT);
+    backend.closeAsync().block(WAIT);
   }
 
   private Answer post(String path, byte[] body) {

@@ -63,7 +63,7 @@ class HttpTaskServiceTest {
   void stop() {
     gate.tryEmitValue("stop");
     service.close();
-    engine.close().block(WAIT);
+    engine.closeAsync().block(WAIT);
   }
 
   private Answer post(String path, String body) {

@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
  * <p>Also reachable as {@code AsyncResultPool.pools("redis", options.withUrl(uri))}. Thread-safe;
  * every method returns a cold {@code Mono} and never blocks.
  */
-public final class RedisAsyncResultPool implements AsyncResultPool {
+public final class RedisAsyncResultPool implements AsyncResultPool, AutoCloseable {
 
   /** AgentScope's default Redis address. */
   public static final String DEFAULT_URL = "redis://localhost:6379";
@@ -68,9 +68,22 @@ public final class RedisAsyncResultPool implements AsyncResultPool {
     return pool.get(key);
   }
 
-  /** Closes the pool's own backend (nothing when it shares one). */
-  public Mono<Void> close() {
-    return ownsBackend ? backend.close() : Mono.empty();
+  /** Closes the pool's own backend (nothing when it shares one); cold, never blocks. */
+  public Mono<Void> closeAsync() {
+    return ownsBackend ? backend.closeAsync() : Mono.empty();
+  }
+
+  /**
+   * {@link #closeAsync()}, waited for on the calling thread (bounded as {@link
+   * RedisBackend#close()}); never on a Reactor non-blocking thread.
+   *
+   * @throws IllegalStateException if called on a Reactor non-blocking thread
+   */
+  @Override
+  public void close() {
+    if (ownsBackend) {
+      backend.close();
+    }
   }
 
   @Override

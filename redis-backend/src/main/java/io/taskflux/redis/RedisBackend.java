@@ -98,7 +98,14 @@ public final class RedisBackend implements Backend {
   private final RedisConnections connections;
   private final Scripts scripts;
   private final RedisWaits waits;
+  private final Notifications notifications;
+  private final Scheduler signalScheduler;
   private final int capacity;
+  private final String namespace;
+  // The backend a namespace view was made from (null for that root itself), and a root's views,
+  // closed with it.
+  private final RedisBackend root;
+  private final Set<RedisBackend> views = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CloseSignal closing = new CloseSignal();
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
@@ -109,20 +116,40 @@ public final class RedisBackend implements Backend {
     // a Reactor or Netty thread.
     LuaScript.values();
     this.clock = b.clock;
+    this.namespace = b.namespace;
+    this.root = null;
     this.keys = new Keys(b.namespace);
     this.stored = new Stored(b.serializer, b.maxMessageBytes);
     this.connections = new RedisConnections(b);
     this.scripts = new Scripts(connections);
     this.capacity = b.maxQueueLength;
-    Notifications notifications = new Notifications(connections);
+    this.signalScheduler = b.signalScheduler;
+    this.notifications = new Notifications(connections);
     this.waits =
         new RedisWaits(
-            this, keys, stored, connections, scripts, notifications, b.signalScheduler, closing);
+            this, keys, stored, connections, scripts, notifications, signalScheduler, closing);
     // Open the shared and pub/sub connections in the background now, so the first operation and
     // the first waiter do not pay for the handshakes. A failure here is forgotten: operations
     // connect again and report it.
     connections.commands().subscribe(c -> {}, e -> {});
     notifications.warmUp();
+  }
+
+  /** A view of {@code root} under {@code namespace}: its connections, scripts and settings. */
+  private RedisBackend(RedisBackend root, String namespace) {
+    this.clock = root.clock;
+    this.namespace = namespace;
+    this.root = root;
+    this.keys = new Keys(namespace);
+    this.stored = root.stored;
+    this.connections = root.connections;
+    this.scripts = root.scripts;
+    this.capacity = root.capacity;
+    this.signalScheduler = root.signalScheduler;
+    this.notifications = root.notifications;
+    this.waits =
+        new RedisWaits(
+            this, keys, stored, connections, scripts, notifications, signalScheduler, closing);
   }
 
   /**
@@ -142,9 +169,43 @@ public final class RedisBackend implements Backend {
     return new Builder();
   }
 
-  /** Whether {@link #close()} was called. */
+  /** Whether this backend, or the backend it is a namespace view of, was closed. */
   boolean isClosed() {
-    return closed.get();
+    return closed.get() || (root != null && root.closed.get());
+  }
+
+  /** The namespace of every key this backend reads and writes ({@link Builder#namespace}). */
+  @Override
+  public String namespace() {
+    return namespace;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: a {@code RedisBackend} with its keys under {@code namespace}, sharing this backend's
+   * connections, scripts and settings (serializer, clock, limits). Closing the view ends its waits
+   * and operations only; closing the backend the views came from closes them all, then the
+   * connections.
+   */
+  @Override
+  public RedisBackend withNamespace(String namespace) {
+    Objects.requireNonNull(namespace, "namespace");
+    if (namespace.isBlank()) {
+      throw new IllegalArgumentException("namespace must not be blank");
+    }
+    if (root != null) {
+      return root.withNamespace(namespace);
+    }
+    if (namespace.equals(this.namespace)) {
+      return this;
+    }
+    RedisBackend view = new RedisBackend(this, namespace);
+    views.add(view);
+    if (closed.get()) {
+      view.closeView(); // closed meanwhile: the view must not outlive it
+    }
+    return view;
   }
 
   static BackendUnavailableException closedError() {
@@ -157,7 +218,7 @@ public final class RedisBackend implements Backend {
   }
 
   private <T> Mono<T> guard(Supplier<Mono<T>> op) {
-    return Mono.defer(() -> closed.get() ? Mono.error(closedError()) : op.get());
+    return Mono.defer(() -> isClosed() ? Mono.error(closedError()) : op.get());
   }
 
   private String[] qk(String queue) {
@@ -208,35 +269,51 @@ public final class RedisBackend implements Backend {
   /**
    * One {@code enqueue_all.lua} call per run of consecutive requests of one queue (at most {@value
    * #ENQUEUE_BATCH} each), the runs one after another; a full queue ends the flux with {@link
-   * CapacityExceededException} after the results of the requests stored before it.
+   * CapacityExceededException} after the results of the requests stored before it. Every message of
+   * the call is encoded and checked against {@link Builder#maxMessageBytes} before any is stored:
+   * one too large fails the whole call with {@link io.taskflux.MessageTooLargeException} and stores
+   * none of it.
    */
   @Override
   public Flux<Boolean> enqueueAll(List<EnqueueRequest> requests) {
     List<EnqueueRequest> all = List.copyOf(Objects.requireNonNull(requests, "requests"));
     return Flux.defer(
         () -> {
-          if (closed.get()) {
+          if (isClosed()) {
             return Flux.error(closedError());
           }
-          List<List<EnqueueRequest>> runs = new ArrayList<>();
-          List<EnqueueRequest> run = null;
+          // Encoded up front (MessageTooLargeException before anything is stored).
+          List<Encoded> encoded = new ArrayList<>(all.size());
           for (EnqueueRequest r : all) {
+            encoded.add(new Encoded(r, stored.encodeLimited(r.message())));
+          }
+          List<List<Encoded>> runs = new ArrayList<>();
+          List<Encoded> run = null;
+          for (Encoded e : encoded) {
             if (run == null
                 || run.size() == ENQUEUE_BATCH
-                || !run.get(0).message().queue().equals(r.message().queue())) {
+                || !run.get(0).queue().equals(e.queue())) {
               run = new ArrayList<>();
               runs.add(run);
             }
-            run.add(r);
+            run.add(e);
           }
           return Flux.fromIterable(runs).concatMap(this::enqueueRun, 0);
         });
   }
 
-  private Flux<Boolean> enqueueRun(List<EnqueueRequest> run) {
-    String q = run.get(0).message().queue();
+  /** A request of {@code enqueueAll} with its message's encoding. */
+  private record Encoded(EnqueueRequest request, byte[] bytes) {
+    String queue() {
+      return request.message().queue();
+    }
+  }
+
+  private Flux<Boolean> enqueueRun(List<Encoded> run) {
+    String q = run.get(0).queue();
     Args a = args(q, clock.millis()).add(capacity).add(run.size());
-    for (EnqueueRequest r : run) {
+    for (Encoded e : run) {
+      EnqueueRequest r = e.request();
       Message m = r.message();
       a.add(m.id())
           .add(m.task())
@@ -246,7 +323,7 @@ public final class RedisBackend implements Backend {
           .add(m.retries())
           .add(Stored.ms(r.retention().message()))
           .add(Stored.ms(r.retention().status()))
-          .add(stored.serializer().encode(m));
+          .add(e.bytes());
     }
     return scripts
         .list(LuaScript.ENQUEUE_ALL, qk(q), a)
@@ -379,7 +456,7 @@ public final class RedisBackend implements Backend {
                         .add(m.maxRetries())
                         .add(m.retries())
                         .add(Stored.ms(retention.deadLetter()))
-                        .add(stored.serializer().encode(m)))
+                        .add(stored.encodeLimited(m)))
                 .flatMap(n -> register(m.queue()).thenReturn(n == 1L)));
   }
 
@@ -492,6 +569,11 @@ public final class RedisBackend implements Backend {
           if (all.isEmpty()) {
             return Mono.just(List.of());
           }
+          // Every callback is checked against maxMessageBytes before any script runs, so an
+          // oversized one fails the call (MessageTooLargeException) with nothing of it applied.
+          for (CompleteRequest r : all) {
+            r.callbacks().forEach(stored::checkSize);
+          }
           long now = clock.millis();
           Map<String, List<Integer>> byQueue = new LinkedHashMap<>();
           for (int i = 0; i < all.size(); i++) {
@@ -532,7 +614,7 @@ public final class RedisBackend implements Backend {
               .add(cb.readyAt().toEpochMilli())
               .add(cb.maxRetries())
               .add(cb.retries())
-              .add(stored.serializer().encode(cb));
+              .add(stored.encodeLimited(cb));
         } else {
           String field = now + "|" + r.lease().ref().id() + "|" + cb.queue() + "|" + cb.id();
           a.add("o")
@@ -770,7 +852,7 @@ public final class RedisBackend implements Backend {
   @Override
   public Flux<StatusUpdate> watchStatus(MessageRef ref) {
     Objects.requireNonNull(ref, "ref");
-    return Flux.defer(() -> closed.get() ? Flux.error(closedError()) : waits.watchStatus(ref));
+    return Flux.defer(() -> isClosed() ? Flux.error(closedError()) : waits.watchStatus(ref));
   }
 
   @Override
@@ -1028,15 +1110,27 @@ public final class RedisBackend implements Backend {
 
   // ---------------------------------------------------------------- lifecycle
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: ends every wait of this backend and of its namespace views, then shuts the Lettuce
+   * client down (bounded by 3 s: past that, it completes with a warning logged). A namespace view
+   * ends its own waits only.
+   */
   @Override
-  public Mono<Void> close() {
+  public Mono<Void> closeAsync() {
     return Mono.defer(
         () -> {
+          if (root != null) {
+            closeView();
+            return Mono.empty();
+          }
           if (!closed.compareAndSet(false, true)) {
             return Mono.empty();
           }
           closing.close();
           waits.close();
+          List.copyOf(views).forEach(RedisBackend::closeView);
           // Bounded: Lettuce's client shutdown has been seen to hang now and then on a cluster
           // (a spin in its SharedLock, Lettuce issue #3880); close still completes, with a
           // warning, rather than hold the caller for ever.
@@ -1053,6 +1147,33 @@ public final class RedisBackend implements Backend {
                                       + CLOSE_TIMEOUT
                                       + "; continuing without waiting for it")));
         });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Lettuce's convention: {@code closeAsync()} waited for (here at most {@link
+   * Backend#CLOSE_TIMEOUT}).
+   */
+  @Override
+  public void close() {
+    Backend.super.close();
+  }
+
+  /** Closes a namespace view: its waits end; the shared connections stay open. */
+  private void closeView() {
+    if (closed.compareAndSet(false, true)) {
+      closing.close();
+      waits.close();
+      if (root != null) {
+        root.views.remove(this);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisBackend(" + namespace + ")";
   }
 
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
@@ -1197,9 +1318,11 @@ public final class RedisBackend implements Backend {
     }
 
     /**
-     * The largest encoded message, in bytes, that {@code enqueue} and {@code update} store (default
-     * {@value RedisBackend#DEFAULT_MAX_MESSAGE_BYTES}, 4 MiB). A larger submission fails with
-     * {@link io.taskflux.MessageTooLargeException} and stores nothing; a larger message found in
+     * The largest encoded message, in bytes, that any operation stores (default {@value
+     * RedisBackend#DEFAULT_MAX_MESSAGE_BYTES}, 4 MiB): {@code enqueue}, {@code enqueueAll} (checked
+     * for the whole call first), {@code update}, {@code deadLetter} and the callbacks of {@code
+     * complete}. A larger message fails the operation with {@link
+     * io.taskflux.MessageTooLargeException} and nothing of it is stored; a larger message found in
      * Redis (written by another client) is not decoded: a claim delivers it as undecodable, so the
      * worker sends it to the dead-letter queue.
      */

@@ -89,7 +89,9 @@ final class Stored {
   }
 
   /**
-   * The message's encoding, for enqueue and update.
+   * The message's encoding, for every path that stores a message (enqueue, enqueueAll, update, dead
+   * letters, the callbacks a completion enqueues or records in an outbox): the one place {@code
+   * maxMessageBytes} is enforced.
    *
    * @throws MessageTooLargeException when it is longer than {@code maxMessageBytes}
    */
@@ -99,6 +101,15 @@ final class Stored {
       throw new MessageTooLargeException(m.id(), bytes.length, maxMessageBytes);
     }
     return bytes;
+  }
+
+  /**
+   * Checks a message against {@code maxMessageBytes} without keeping its encoding.
+   *
+   * @throws MessageTooLargeException when it is longer than {@code maxMessageBytes}
+   */
+  void checkSize(Message m) {
+    encodeLimited(m);
   }
 
   Serializer serializer() {
@@ -339,7 +350,7 @@ final class Stored {
     try (DataOutputStream d = new DataOutputStream(out)) {
       d.writeLong(messageTtl);
       d.writeLong(statusTtl);
-      d.write(serializer.encode(m));
+      d.write(encodeLimited(m));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

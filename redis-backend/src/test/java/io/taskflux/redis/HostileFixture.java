@@ -156,7 +156,7 @@ final class HostileFixture implements AutoCloseable {
     }
     raw.close();
     rawClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    engine.close().block(SOON);
-    backend.close().block(SOON);
+    engine.closeAsync().block(SOON);
+    backend.closeAsync().block(SOON);
   }
 }

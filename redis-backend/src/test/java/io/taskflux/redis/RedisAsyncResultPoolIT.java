@@ -83,8 +83,8 @@ class RedisAsyncResultPoolIT {
           .expectError(TimeoutException.class)
           .verify(SOON);
     } finally {
-      a.close().block(SOON);
-      ((RedisAsyncResultPool) b).close().block(SOON);
+      a.closeAsync().block(SOON);
+      ((RedisAsyncResultPool) b).closeAsync().block(SOON);
     }
   }
 }

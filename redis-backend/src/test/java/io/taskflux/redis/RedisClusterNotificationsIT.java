@@ -61,7 +61,7 @@ class RedisClusterNotificationsIT {
         assertEquals(1, owners.size());
       }
     } finally {
-      backend.close().block(SOON);
+      backend.closeAsync().block(SOON);
     }
   }
 

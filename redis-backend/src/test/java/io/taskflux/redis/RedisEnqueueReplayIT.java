@@ -107,7 +107,7 @@ class RedisEnqueueReplayIT {
       assertEquals(TaskStatus.SUBMITTED, backend.getStatus(m.ref()).block(SOON).status());
       assertEquals(1, backend.claim(claim).block(SOON).size());
     } finally {
-      backend.close().block(SOON);
+      backend.closeAsync().block(SOON);
     }
   }
 }

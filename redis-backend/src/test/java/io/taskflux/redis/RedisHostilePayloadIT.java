@@ -5,22 +5,32 @@ import static io.taskflux.redis.HostileFixture.SOON;
 import static io.taskflux.redis.HostileFixture.message;
 import static io.taskflux.redis.HostileFixture.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskflux.MessageTooLargeException;
 import io.taskflux.UndecodablePayloadException;
 import io.taskflux.engine.SubmitOptions;
+import io.taskflux.engine.TaskDefinition;
+import io.taskflux.engine.TaskFailedException;
+import io.taskflux.engine.TaskHandle;
 import io.taskflux.serde.Serializer;
+import io.taskflux.spi.EnqueueRequest;
 import io.taskflux.spi.QueueStats;
+import io.taskflux.spi.Retention;
 import io.taskflux.task.Message;
+import io.taskflux.task.TaskStatus;
 import io.taskflux.testing.redis.RedisExtension;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -207,6 +217,66 @@ class RedisHostilePayloadIT {
     assertEquals(
         fits + "!",
         f.engine.submit(HostileFixture.ECHO, fits).flatMap(h -> h.result(SOON)).block(SOON));
+    f.assertStillHealthy();
+  }
+
+  @Test
+  void submitAllRefusesAnOversizedMessageLikeSubmitAndStoresNothingOfTheCall() {
+    String big = "x".repeat(HostileFixture.MAX_MESSAGE_BYTES);
+    StepVerifier.create(f.engine.submitAll(HostileFixture.ECHO, List.of("a", big, "c")))
+        .expectError(MessageTooLargeException.class)
+        .verify(SOON);
+    // One chunk, refused whole: not even "a", before the oversized input, is stored.
+    assertEquals(0, f.backend.stats(QUEUE).block(SOON).live());
+    // The SPI operation itself: atomic per call.
+    Retention r = Retention.defaults();
+    Message small = message("echo", NODES.stringNode("small"));
+    Message huge = message("echo", NODES.stringNode(big));
+    StepVerifier.create(
+            f.backend.enqueueAll(
+                List.of(new EnqueueRequest(small, r), new EnqueueRequest(huge, r))))
+        .expectErrorSatisfies(
+            e -> assertEquals(huge.id(), ((MessageTooLargeException) e).messageId()))
+        .verify(SOON);
+    assertNull(f.backend.find(small.ref()).block(SOON));
+    assertEquals(0, f.backend.stats(QUEUE).block(SOON).live());
+    f.assertStillHealthy();
+  }
+
+  @Test
+  void aCallbackTooLargeToStoreIsRefusedLikeASubmitAndItsTaskFails() {
+    // The callback carries its predecessor's result, so a small submission can grow one past the
+    // limit at completion time: in the same queue (stored by complete.lua) and in another one
+    // (recorded in the outbox).
+    TaskDefinition<Integer, String> grow =
+        TaskDefinition.of("grow", Integer.class, String.class).queue(QUEUE);
+    f.engine.register(grow, n -> Mono.just("g".repeat(n)));
+    f.startWorkers();
+    for (String queue : List.of(QUEUE, "elsewhere")) {
+      Message callback =
+          f.engine
+              .submit(
+                  HostileFixture.ECHO, "next", SubmitOptions.defaults().queue(queue).deferred(true))
+              .block(SOON)
+              .message()
+              .orElseThrow();
+      TaskHandle<String> h =
+          f.engine
+              .submit(
+                  grow,
+                  2 * HostileFixture.MAX_MESSAGE_BYTES,
+                  SubmitOptions.defaults().callbacks(callback))
+              .block(SOON);
+      TaskFailedException e =
+          assertThrows(TaskFailedException.class, () -> h.result(SOON).block(SOON));
+      assertTrue(e.details().type().contains("MessageTooLargeException"), e.details().type());
+      assertTrue(e.details().message().contains(callback.id()), e.details().message());
+      // Nothing of the completion was stored: no result, no callback, no status of it.
+      assertNull(f.backend.getResult(h.ref()).block(SOON));
+      assertNull(f.backend.find(callback.ref()).block(SOON));
+      assertNull(f.backend.getStatus(callback.ref()).block(SOON));
+      assertEquals(TaskStatus.FAILED, h.status().block(SOON).status());
+    }
     f.assertStillHealthy();
   }
 

@@ -65,8 +65,8 @@ class RedisIdleWorkerWakeIT {
       }
     } finally {
       workers.dispose();
-      engine.close().block(HANG_GUARD);
-      backend.close().block(HANG_GUARD);
+      engine.closeAsync().block(HANG_GUARD);
+      backend.closeAsync().block(HANG_GUARD);
     }
   }
 }

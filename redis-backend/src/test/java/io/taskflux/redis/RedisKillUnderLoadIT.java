@@ -215,7 +215,7 @@ class RedisKillUnderLoadIT {
           TimeUnit.NANOSECONDS.toMillis(finished.get() - start));
     } finally {
       workers.dispose();
-      backend.close().block(Duration.ofSeconds(20));
+      backend.closeAsync().block(Duration.ofSeconds(20));
     }
   }
 

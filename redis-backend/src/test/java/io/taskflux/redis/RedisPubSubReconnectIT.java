@@ -78,7 +78,7 @@ class RedisPubSubReconnectIT {
     } finally {
       call(admin, "CONFIG", "SET", "maxclients", "10000");
       admin.close();
-      backend.close().block(SOON);
+      backend.closeAsync().block(SOON);
     }
   }
 

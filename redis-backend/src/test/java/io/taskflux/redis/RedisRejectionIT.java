@@ -265,7 +265,7 @@ class RedisRejectionIT {
   }
 
   private static void close(TaskEngine engine, RedisBackend backend) {
-    engine.close().block(SOON);
-    backend.close().block(SOON);
+    engine.closeAsync().block(SOON);
+    backend.closeAsync().block(SOON);
   }
 }

@@ -110,7 +110,7 @@ class RedisRestartIT {
           .expectComplete()
           .verify(SOON);
     } finally {
-      backend.close().block(SOON);
+      backend.closeAsync().block(SOON);
     }
   }
 
@@ -131,7 +131,7 @@ class RedisRestartIT {
               })
           .verify(SOON);
     } finally {
-      backend.close().block(SOON);
+      backend.closeAsync().block(SOON);
     }
   }
 }

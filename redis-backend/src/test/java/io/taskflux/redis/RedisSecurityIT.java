@@ -95,8 +95,8 @@ class RedisSecurityIT {
       assertEquals(TaskStatus.SUCCEEDED, h.status().block(SOON).status());
     } finally {
       workers.dispose();
-      engine.close().block(SOON);
-      backend.close().block(SOON);
+      engine.closeAsync().block(SOON);
+      backend.closeAsync().block(SOON);
     }
   }
 
@@ -156,7 +156,7 @@ class RedisSecurityIT {
               e.getMessage().contains("PKIX") || e.getMessage().contains("certificat"),
               "names the certificate: " + all);
         } finally {
-          backend.close().block(SOON);
+          backend.closeAsync().block(SOON);
         }
       }
     }
@@ -189,7 +189,7 @@ class RedisSecurityIT {
         assertEquals(BackendRejectedException.Reason.AUTHORIZATION, e.reason(), allMessages(e));
         assertTrue(e.getMessage().contains("NOPERM"), allMessages(e));
       } finally {
-        other.close().block(SOON);
+        other.closeAsync().block(SOON);
       }
     }
   }
@@ -232,7 +232,7 @@ class RedisSecurityIT {
           assertFalse(all.contains(wrong), "the password is not printed: " + all);
           assertFalse(all.contains(right), all);
         } finally {
-          backend.close().block(SOON);
+          backend.closeAsync().block(SOON);
         }
       }
       // An unparsable URI does not echo it either.
@@ -283,10 +283,10 @@ class RedisSecurityIT {
         if (workersA != null) {
           workersA.dispose();
         }
-        ea.close().block(SOON);
-        eb.close().block(SOON);
-        a.close().block(SOON);
-        b.close().block(SOON);
+        ea.closeAsync().block(SOON);
+        eb.closeAsync().block(SOON);
+        a.closeAsync().block(SOON);
+        b.closeAsync().block(SOON);
       }
     }
   }

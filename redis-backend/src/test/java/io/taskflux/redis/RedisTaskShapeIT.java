@@ -58,7 +58,7 @@ class RedisTaskShapeIT {
 
   @AfterEach
   void close() {
-    backend.close().block(SOON);
+    backend.closeAsync().block(SOON);
   }
 
   @Test

@@ -55,8 +55,8 @@ class RedisWaitOutageIT {
       assertEquals(TaskStatus.SUCCEEDED, status.get(20, TimeUnit.SECONDS));
     } finally {
       redis.server().resume();
-      backend.close().block(SOON);
-      writer.close().block(SOON);
+      backend.closeAsync().block(SOON);
+      writer.closeAsync().block(SOON);
     }
   }
 }

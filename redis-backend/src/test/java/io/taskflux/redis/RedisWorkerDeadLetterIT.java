@@ -78,7 +78,7 @@ class RedisWorkerDeadLetterIT {
       if (workers != null) {
         workers.dispose();
       }
-      backend.close().block(SOON);
+      backend.closeAsync().block(SOON);
     }
   }
 
