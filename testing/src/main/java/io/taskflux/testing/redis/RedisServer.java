@@ -41,9 +41,23 @@ public final class RedisServer implements AutoCloseable {
   private RedisServer(RedisServerOptions options, int port) throws IOException {
     this.options = options;
     this.binary = options.binary() != null ? options.binary() : RedisBinary.locate();
-    this.dir = Files.createTempDirectory("taskflux-redis-");
+    this.dir = createDataDir();
     this.port = port;
     this.tls = options.tls() ? TlsMaterial.generate(dir.resolve("tls"), "taskflux-" + port) : null;
+  }
+
+  /**
+   * A new {@code taskflux-redis-*} directory in the JVM's temporary directory, or in {@code
+   * $TASKFLUX_REDIS_TMPDIR} when that is set (created if missing): {@code .ci/run} sets it so that
+   * its leftover check finds only the servers of its own build, not those of another build running
+   * on the same machine. An environment variable, as the forked test JVMs inherit it.
+   */
+  private static Path createDataDir() throws IOException {
+    String base = System.getenv("TASKFLUX_REDIS_TMPDIR");
+    if (base == null || base.isBlank()) {
+      return Files.createTempDirectory("taskflux-redis-");
+    }
+    return Files.createTempDirectory(Files.createDirectories(Path.of(base)), "taskflux-redis-");
   }
 
   /** Starts a server with the default options. */
