@@ -5,14 +5,19 @@
 #
 #   benchmarks/run-vs-bullmq.sh [ROUNDS]        (default 3)
 #
-# Env: PEER_DIR (/work/peers-bullmq: bench.mjs with its node_modules), N (50000),
+# Env: PEER_DIR (a folder holding bench.mjs with its node_modules; default ../shared/peers/bullmq
+#      next to the repository, and the script stops with a clear message if it is not there), N (50000),
 #      W2_SECONDS (10), WARMUP (5000), OUT (benchmarks/results/vs-bullmq-<UTC time>.jsonl),
 #      JAVA_OPTS (-Xms2g -Xmx2g), PEER_PORT (6390).
 # Build first: mvn -B -q -pl benchmarks -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
-PEER_DIR=${PEER_DIR:-/work/peers-bullmq}
+PEER_DIR=${PEER_DIR:-../shared/peers/bullmq}
+if [ ! -f "$PEER_DIR/bench.mjs" ]; then
+  echo "no BullMQ peer in $PEER_DIR (needs bench.mjs and its node_modules): set PEER_DIR=/path/to/it" >&2
+  exit 2
+fi
 N=${N:-50000}
 W2_SECONDS=${W2_SECONDS:-10}
 WARMUP=${WARMUP:-5000}

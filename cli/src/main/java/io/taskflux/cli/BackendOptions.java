@@ -12,8 +12,10 @@ final class BackendOptions {
   @Option(
       names = "--redis",
       paramLabel = "URI",
+      defaultValue = "${env:TASKFLUX_REDIS_URL}",
       description =
-          "Redis URI (redis://, rediss://); default: an in-memory backend in this process")
+          "Redis URI (redis://, rediss://); default: $TASKFLUX_REDIS_URL, else an in-memory"
+              + " backend in this process")
   String redis;
 
   @Option(
@@ -24,13 +26,13 @@ final class BackendOptions {
   String namespace;
 
   boolean inMemory() {
-    return redis == null;
+    return redis == null || redis.isBlank();
   }
 
   /** An engine on the chosen backend (not yet with tasks); closing it closes the backend. */
   TaskEngine open() {
     TaskEngineBuilder b = TaskEngine.builder().namespace(namespace);
-    if (redis != null) {
+    if (!inMemory()) {
       b.ownedBackend(connectRedis(redis));
     }
     return b.build();
@@ -42,7 +44,7 @@ final class BackendOptions {
       return RedisBackend.connect(uri);
     } catch (RuntimeException e) {
       throw new CliException(
-          CliException.FAILED, "cannot connect to " + uri + ": " + e.getMessage());
+          CliException.BACKEND, "cannot connect to " + uri + ": " + e.getMessage());
     }
   }
 }

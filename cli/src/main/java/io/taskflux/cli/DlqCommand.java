@@ -99,7 +99,7 @@ final class DlqCommand implements Runnable {
       throw new CliException(CliException.NOT_FOUND, "no dead letter " + ref);
     }
     if (s.message() == null) {
-      throw new CliException(CliException.FAILED, "undecodable: " + s.error().getMessage());
+      throw new CliException(CliException.BAD_INPUT, "undecodable: " + s.error().getMessage());
     }
     return s;
   }
@@ -161,7 +161,8 @@ final class DlqCommand implements Runnable {
                     engine.backend().enqueue(new EnqueueRequest(again, engine.retention())),
                     Cli.OPERATION);
             if (!stored) {
-              throw new CliException(CliException.FAILED, ref + " is live already (not requeued)");
+              throw new CliException(
+                  CliException.ALREADY_EXISTS, ref + " is live already (not requeued)");
             }
             Cli.await(
                 engine.backend().deleteDeadLetters(ref.queue(), List.of(ref.id())), Cli.OPERATION);

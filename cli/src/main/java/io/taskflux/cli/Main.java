@@ -11,14 +11,35 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code taskflux} command line. Exit codes: 0 success, 1 failure (a task failed, a backend
- * error), 2 bad usage (options, unknown or missing tasks), 3 timeout, 4 not found, 130 forced stop.
+ * The {@code taskflux} command line. Every cause of failure has its own exit code ({@link
+ * CliException}), listed in {@code --help}.
  */
 @Command(
     name = "taskflux",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "taskflux: a reactive, non-blocking async task engine for the JVM.",
+    footerHeading = "%nEnvironment:%n",
+    footer = {
+      "  TASKFLUX_REDIS_URL  Redis URI used when a command has no --redis",
+      "  TASKFLUX_CLASSPATH  jars or folders of task modules (./taskflux script)",
+      "  JAVA_OPTS           JVM options (./taskflux script)"
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:the task failed or was revoked (its error is printed as JSON)",
+      "2:bad usage: options, values, task modules",
+      "3:no result or answer within the time limit",
+      "4:no such task or dead letter",
+      "5:unknown task name: no module given with --tasks defines it (use --queue to submit"
+          + " anyway)",
+      "6:the input does not fit the task's input type (nothing stored)",
+      "7:a task with that --id exists already (nothing stored)",
+      "8:the backend is unreachable or refused the operation",
+      "9:unexpected internal error (please report it)",
+      "130:forced stop (a second SIGINT/SIGTERM)"
+    },
     subcommands = {
       WorkerCommand.class,
       TaskCommands.Submit.class,
@@ -75,8 +96,13 @@ public final class Main implements Runnable {
             cmd.getErr().println("error: " + c.getMessage());
             return c.exitCode();
           }
-          cmd.getErr().println("error: " + ex);
-          return CliException.FAILED;
+          CliException mapped = Cli.translate(ex);
+          if (mapped != null) {
+            cmd.getErr().println("error: " + mapped.getMessage());
+            return mapped.exitCode();
+          }
+          cmd.getErr().println("internal error: " + ex + " (please report it)");
+          return CliException.INTERNAL;
         });
     return cl;
   }

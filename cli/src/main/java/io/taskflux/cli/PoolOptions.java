@@ -10,7 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine.Option;
 
-/** The options both pools share (the seed's, in Java units; durations take 50ms, 2s...). */
+/** The options both pools share (durations take 50ms, 2s, 5m...). */
 final class PoolOptions {
 
   @Option(
@@ -88,7 +88,7 @@ final class PoolOptions {
           "SEVERE, WARNING, INFO, FINE... or DEBUG, ERROR, WARN (default: ${DEFAULT-VALUE})")
   String logLevel;
 
-  /** Checks what picocli cannot (the seed's construction errors). */
+  /** Checks what picocli cannot: ranges and combinations. */
   void validate() {
     if (processes <= 0) {
       throw new CliException(CliException.USAGE, "--processes must be > 0, got " + processes);
@@ -112,7 +112,7 @@ final class PoolOptions {
     level();
   }
 
-  /** The queues to drain, as the seed derives them. */
+  /** The queues to drain: {@code --queues}, else the sorted queues of the loaded tasks. */
   List<String> queuesFor(TaskRegistry registry) {
     List<String> trimmed = queues.stream().map(String::trim).toList();
     TreeSet<String> taskQueues = new TreeSet<>();

@@ -70,14 +70,15 @@ final class ProcessPool implements Callable<Integer> {
       names = "--threads-per-process",
       defaultValue = "1",
       paramLabel = "N",
-      description = "Tasks at once in each child (default: ${DEFAULT-VALUE}, as the seed's pool)")
+      description = "Tasks at once in each child (default: ${DEFAULT-VALUE})")
   int threadsPerProcess;
 
   @Option(
       names = "--slot-wait",
       defaultValue = "100ms",
       converter = DurationConverter.class,
-      description = "Seed option, accepted for compatibility (default: ${DEFAULT-VALUE})")
+      hidden = true,
+      description = "Has no effect; kept so that older scripts still run")
   Duration slotWait;
 
   @Option(
@@ -312,7 +313,8 @@ final class ProcessPool implements Callable<Integer> {
               .redirectError(ProcessBuilder.Redirect.INHERIT)
               .start());
     } catch (IOException e) {
-      throw new CliException(CliException.FAILED, "cannot start a child worker: " + e.getMessage());
+      throw new CliException(
+          CliException.INTERNAL, "cannot start a child worker: " + e.getMessage());
     }
   }
 }

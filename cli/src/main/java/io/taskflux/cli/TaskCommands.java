@@ -10,7 +10,14 @@ import io.taskflux.engine.WorkerOptions;
 import io.taskflux.spi.RevokeResult;
 import io.taskflux.task.MessageRef;
 import io.taskflux.task.StatusUpdate;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,7 +126,13 @@ final class TaskCommands {
   @Command(
       name = "submit",
       mixinStandardHelpOptions = true,
-      description = "Submit a task by name with JSON input; prints QUEUE/ID.")
+      description = {
+        "Submit a task by name with JSON input; prints QUEUE/ID (one line per task).",
+        "The task must be defined by a module given with --tasks (or found through"
+            + " ServiceLoader): its definition gives the queue and policy, and the input is"
+            + " checked against its input type before anything is stored. With --queue, a task"
+            + " no module defines is submitted unchecked."
+      })
   static final class Submit implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin BackendOptions backend;
@@ -133,6 +146,14 @@ final class TaskCommands {
         description = "The input as JSON (default: null)")
     String json;
 
+    @Option(
+        names = "--from-file",
+        paramLabel = "FILE",
+        description =
+            "Submit one task per line of FILE (JSON lines; - reads standard input), stored in"
+                + " chunks of 1,000; every line is checked before any is stored")
+    String fromFile;
+
     @Option(names = "--priority", defaultValue = "0", description = "Lower runs first (default: 0)")
     int priority;
 
@@ -142,10 +163,13 @@ final class TaskCommands {
         description = "Run no earlier than this from now (e.g. 500ms, 2s, 5m)")
     Duration delay;
 
-    @Option(names = "--queue", description = "The queue (default: the task's, else default)")
+    @Option(
+        names = "--queue",
+        description =
+            "The queue (default: the task's); needed for a task that no loaded module defines")
     String queue;
 
-    @Option(names = "--id", description = "The message id (default: a random one)")
+    @Option(names = "--id", description = "The task id (default: a random one)")
     String id;
 
     @Option(
@@ -160,22 +184,48 @@ final class TaskCommands {
         split = ",",
         paramLabel = "CLASS",
         description =
-            "TaskModule classes: their definitions give the queue and policy; with the in-memory"
-                + " backend a worker in this process runs them")
+            "TaskModule classes that define the task (default: the ServiceLoader modules on the"
+                + " class path); with the in-memory backend a worker in this process runs them")
     List<String> tasks = new ArrayList<>();
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      JsonNode input;
-      try {
-        input = json == null ? null : Cli.JSON.readTree(json);
-      } catch (JacksonException e) {
-        throw new CliException(CliException.USAGE, "--json is not JSON: " + e.getOriginalMessage());
+      if (json != null && fromFile != null) {
+        throw new CliException(CliException.USAGE, "give --json or --from-file, not both");
       }
-      SubmitOptions options;
+      if (fromFile != null && (id != null || wait != null)) {
+        throw new CliException(
+            CliException.USAGE, "--id and --wait take one task; they cannot go with --from-file");
+      }
+      SubmitOptions options = options();
+      TaskRegistry registry = TaskDiscovery.loadAny(tasks, Cli.root(spec).loader());
+      TaskDefinition<?, ?> definition = registry.definition(task);
+      if (definition == null && queue == null) {
+        throw new CliException(CliException.UNKNOWN_TASK, unknownTask(registry));
+      }
+      if (fromFile != null) {
+        List<Line> lines = readLines();
+        return submitLines(registry, definition, lines, options, out);
+      }
+      JsonNode input = parse(json, "--json");
+      if (definition != null) {
+        InputCheck.check(definition, input, "--json");
+      }
+      return Cli.withEngine(
+          backend,
+          engine -> {
+            startLocalWorker(engine, registry);
+            TaskHandle<JsonNode> h = Cli.await(engine.submit(task, input, options), Cli.OPERATION);
+            out.println(h.ref());
+            out.flush();
+            return wait == null ? 0 : printResult(engine, h, wait, out);
+          });
+    }
+
+    private SubmitOptions options() {
       try {
-        options = SubmitOptions.defaults().priority(priority);
+        SubmitOptions options = SubmitOptions.defaults().priority(priority);
         if (delay != null) {
           options = options.delay(delay);
         }
@@ -185,38 +235,128 @@ final class TaskCommands {
         if (id != null) {
           options = options.id(id);
         }
+        return options;
       } catch (IllegalArgumentException e) {
         throw new CliException(CliException.USAGE, e.getMessage());
       }
-      TaskRegistry registry =
-          tasks.isEmpty() ? null : TaskDiscovery.load(tasks, Cli.root(spec).loader());
-      if (registry != null && registry.definition(task) == null) {
-        throw new CliException(
-            CliException.USAGE,
-            "unknown task '" + task + "'; the modules register " + names(registry));
+    }
+
+    /** Registers the tasks here; with the in-memory backend nobody else could run them. */
+    private void startLocalWorker(TaskEngine engine, TaskRegistry registry) {
+      if (registry.isEmpty()) {
+        if (backend.inMemory()) {
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "note: in-memory backend and no task modules: nothing in this process will run"
+                      + " the task");
+        }
+        return;
       }
-      if (backend.inMemory() && registry == null) {
-        spec.commandLine()
-            .getErr()
-            .println(
-                "note: in-memory backend and no --tasks: nothing in this process will run the task");
+      registry.applyTo(engine);
+      if (backend.inMemory()) {
+        engine.workers(WorkerOptions.defaults()).start();
       }
-      SubmitOptions submitOptions = options;
+    }
+
+    private String unknownTask(TaskRegistry registry) {
+      String loaded =
+          registry.isEmpty()
+              ? "no task module is loaded"
+              : "the loaded modules define " + names(registry);
+      return "unknown task '"
+          + task
+          + "': "
+          + loaded
+          + ". Pass --tasks CLASS naming the TaskModule that defines it (e.g. --tasks"
+          + " io.taskflux.cli.examples.ShopTasks), or --queue QUEUE to submit it unchecked to"
+          + " that queue";
+    }
+
+    /** A non-blank line of {@code --from-file}, parsed, and its number (for errors). */
+    record Line(int number, JsonNode input) {}
+
+    /** Every non-blank line of {@code --from-file}, parsed (nothing is stored yet). */
+    private List<Line> readLines() {
+      List<Line> inputs = new ArrayList<>();
+      try (BufferedReader reader = open()) {
+        int n = 0;
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          n++;
+          if (!line.isBlank()) {
+            inputs.add(new Line(n, parse(line, "line " + n + " of " + fromFile)));
+          }
+        }
+      } catch (IOException e) {
+        throw new CliException(CliException.USAGE, "cannot read " + fromFile + ": " + e);
+      }
+      return inputs;
+    }
+
+    private BufferedReader open() throws IOException {
+      if (fromFile.equals("-")) {
+        return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      }
+      try {
+        return Files.newBufferedReader(Path.of(fromFile), StandardCharsets.UTF_8);
+      } catch (NoSuchFileException e) {
+        throw new CliException(CliException.USAGE, "no such file: " + fromFile);
+      }
+    }
+
+    private int submitLines(
+        TaskRegistry registry,
+        TaskDefinition<?, ?> known,
+        List<Line> lines,
+        SubmitOptions options,
+        PrintWriter out) {
       return Cli.withEngine(
           backend,
           engine -> {
-            if (registry != null) {
-              registry.applyTo(engine);
-              if (backend.inMemory()) {
-                engine.workers(WorkerOptions.defaults()).start();
-              }
-            }
-            TaskHandle<JsonNode> h =
-                Cli.await(engine.submit(task, input, submitOptions), Cli.OPERATION);
-            out.println(h.ref());
-            out.flush();
-            return wait == null ? 0 : printResult(engine, h, wait, out);
+            startLocalWorker(engine, registry);
+            long stored =
+                known != null
+                    ? submitAll(engine, known, lines, options, fromFile, out)
+                    : submitAll(
+                        engine,
+                        TaskDefinition.of(task, JsonNode.class, JsonNode.class).queue(queue),
+                        lines,
+                        options,
+                        fromFile,
+                        out);
+            spec.commandLine().getErr().println(stored + " task(s) submitted");
+            return 0;
           });
+    }
+
+    /** Checks every line, then stores them all with {@code submitAll} (chunks of 1,000). */
+    private static <I> long submitAll(
+        TaskEngine engine,
+        TaskDefinition<I, ?> definition,
+        List<Line> lines,
+        SubmitOptions options,
+        String file,
+        PrintWriter out) {
+      List<I> inputs = new ArrayList<>(lines.size());
+      for (Line line : lines) {
+        inputs.add(
+            InputCheck.check(definition, line.input(), "line " + line.number() + " of " + file));
+      }
+      return Cli.await(
+          engine.submitAll(definition, inputs, options).doOnNext(h -> out.println(h.ref())).count(),
+          Cli.OPERATION.multipliedBy(1 + inputs.size() / TaskEngine.SUBMIT_CHUNK));
+    }
+
+    private static JsonNode parse(String text, String where) {
+      if (text == null) {
+        return null;
+      }
+      try {
+        return Cli.JSON.readTree(text);
+      } catch (JacksonException e) {
+        throw new CliException(
+            CliException.BAD_INPUT, where + " is not JSON: " + e.getOriginalMessage());
+      }
     }
 
     private static List<String> names(TaskRegistry registry) {

@@ -17,6 +17,24 @@ final class TaskDiscovery {
    *     if no task is found at all
    */
   static TaskRegistry load(List<String> classNames, ClassLoader loader) {
+    TaskRegistry registry = loadAny(classNames, loader);
+    if (registry.isEmpty()) {
+      throw new CliException(
+          CliException.USAGE,
+          "no tasks found: pass --tasks CLASS[,CLASS...] naming classes that implement "
+              + TaskModule.class.getName()
+              + (classNames.isEmpty()
+                  ? ", or list them in META-INF/services/" + TaskModule.class.getName()
+                  : " and register at least one task"));
+    }
+    return registry;
+  }
+
+  /**
+   * Like {@link #load}, but finding no task is not an error (a producer may submit to a queue by
+   * name).
+   */
+  static TaskRegistry loadAny(List<String> classNames, ClassLoader loader) {
     TaskRegistry registry = new TaskRegistry();
     if (classNames.isEmpty()) {
       for (TaskModule module : ServiceLoader.load(TaskModule.class, loader)) {
@@ -28,15 +46,6 @@ final class TaskDiscovery {
         registry.loading(name);
         instantiate(name, loader).register(registry);
       }
-    }
-    if (registry.isEmpty()) {
-      throw new CliException(
-          CliException.USAGE,
-          "no tasks found: pass --tasks CLASS[,CLASS...] naming classes that implement "
-              + TaskModule.class.getName()
-              + (classNames.isEmpty()
-                  ? ", or list them in META-INF/services/" + TaskModule.class.getName()
-                  : " and register at least one task"));
     }
     return registry;
   }
@@ -60,7 +69,7 @@ final class TaskDiscovery {
           CliException.USAGE, className + " needs a public no-argument constructor");
     } catch (InvocationTargetException e) {
       throw new CliException(
-          CliException.FAILED, className + " failed to construct: " + e.getCause());
+          CliException.USAGE, className + " failed to construct: " + e.getCause());
     }
   }
 }

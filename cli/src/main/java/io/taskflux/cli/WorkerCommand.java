@@ -56,9 +56,10 @@ final class WorkerCommand implements Runnable {
         names = "--slot-wait",
         defaultValue = "50ms",
         converter = DurationConverter.class,
+        hidden = true,
         description =
-            "Seed option, accepted for compatibility: a saturated worker here waits for a slot to"
-                + " free instead of polling (default: ${DEFAULT-VALUE})")
+            "Has no effect (a saturated worker waits for a free slot without polling); kept so that"
+                + " older scripts still run")
     Duration slotWait;
 
     @Option(

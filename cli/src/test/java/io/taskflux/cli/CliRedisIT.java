@@ -73,7 +73,7 @@ class CliRedisIT {
   @Test
   void anUnreachableRedisIsAClearError() {
     CliTest.Run r = CliTest.run("status", "math/x", "--redis=redis://127.0.0.1:1");
-    assertTrue(r.code() != 0);
+    assertEquals(CliException.BACKEND, r.code(), r.err());
     assertTrue(r.err().contains("127.0.0.1:1"), r.err());
   }
 }

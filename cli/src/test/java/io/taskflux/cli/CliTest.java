@@ -1,6 +1,7 @@
 package io.taskflux.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskflux.Taskflux;
@@ -55,7 +56,7 @@ class CliTest {
   }
 
   @Test
-  void workerHelpShowsTheSeedOptionsWithTheirDefaults() {
+  void workerHelpShowsThePoolOptionsWithTheirDefaults() {
     Run r = run("worker", "thread-pool", "--help");
     assertEquals(0, r.code());
     for (String option :
@@ -65,7 +66,6 @@ class CliTest {
           "--threads",
           "--processes",
           "--process-floor",
-          "--slot-wait",
           "--consumer-backoff-factor",
           "--consumer-backoff-floor",
           "--consumer-backoff-ceiling",
@@ -77,6 +77,8 @@ class CliTest {
       assertTrue(r.out().contains(option), option + " in\n" + r.out());
     }
     assertTrue(r.out().contains("default: 8"), r.out());
+    assertFalse(r.out().toLowerCase(java.util.Locale.ROOT).contains("seed"), r.out());
+    assertEquals(0, run("worker", "thread-pool", "--slot-wait", "5ms", "--help").code());
     assertTrue(run("worker", "process-pool", "--help").out().contains("--prune-interval"));
   }
 
@@ -95,7 +97,7 @@ class CliTest {
     assertTrue(badDuration.err().contains("not a duration"), badDuration.err());
 
     Run badJson = run("submit", "square", "--json", "{oops", MATH);
-    assertEquals(2, badJson.code());
+    assertEquals(CliException.BAD_INPUT, badJson.code());
     assertTrue(badJson.err().contains("--json is not JSON"), badJson.err());
 
     Run badThreads = run("worker", "thread-pool", MATH, "--threads", "0");
@@ -147,7 +149,7 @@ class CliTest {
     assertTrue(notAModule.err().contains("does not implement io.taskflux.cli.TaskModule"));
 
     Run unknownTask = run("submit", "cube", "--json", "3", MATH);
-    assertEquals(2, unknownTask.code());
+    assertEquals(CliException.UNKNOWN_TASK, unknownTask.code());
     assertTrue(unknownTask.err().contains("unknown task 'cube'"), unknownTask.err());
   }
 

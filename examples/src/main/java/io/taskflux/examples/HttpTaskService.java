@@ -16,6 +16,8 @@ import io.taskflux.task.ExceptionDetails;
 import io.taskflux.task.MessageRef;
 import io.taskflux.task.StatusUpdate;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -33,6 +37,9 @@ import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.NullNode;
 
@@ -42,19 +49,31 @@ import tools.jackson.databind.node.NullNode;
  *
  * <ul>
  *   <li>{@code POST /tasks/{name}?priority=0&delay=2s} with a JSON body (the task's input): 202
- *       with the id and links; 400 for bad JSON or input of the wrong shape, 404 for an unknown
- *       task, 413 for a body over {@value #MAX_BODY_BYTES} bytes;
+ *       with the id and links; 400 for bad JSON, an empty or {@code null} body, or input that does
+ *       not fit the task's input type exactly (an unknown field, a missing or null one, a value of
+ *       the wrong kind: the answer names the {@code field}), 400 naming the {@code parameter} for a
+ *       bad {@code priority} or {@code delay}, 404 for an unknown task, 413 for a body over {@value
+ *       #MAX_BODY_BYTES} bytes;
  *   <li>{@code GET /tasks/{id}}: the status as JSON, 404 if unknown;
  *   <li>{@code GET /tasks/{id}/result?timeout=2s}: 200 with the result; 202 with the current status
- *       when it is not ready within the timeout; 500 with the remote error's details when the task
+ *       when it is not ready within the timeout; 500 with the remote error's type and message (no
+ *       stack trace: the server logs it under the {@code errorId} the answer carries) when the task
  *       failed, 410 when it was revoked;
+ *   <li>{@code DELETE /tasks/{id}} or {@code POST /tasks/{id}/revoke}: revokes the task (a waiting
+ *       one never runs, a running one is cancelled): 200 with the outcome, 409 if it already
+ *       finished, 404 if unknown;
  *   <li>{@code GET /tasks/{id}/events}: server-sent events, one per status, ending after the
  *       terminal one;
  *   <li>{@code GET /queues}: per queue, how many messages are ready, delayed, in flight and dead.
  * </ul>
  *
+ * <p>Every error is JSON ({@code {"error": code, "message": ...}}): 404 for an unknown path, 405
+ * with an {@code Allow} header for a method a path does not take, 500 {@code internal} with an
+ * {@code errorId} (the stack trace goes to the server's log under that id, never to the client).
+ *
  * <p>Run: {@code java -cp examples/target/taskflux-demo.jar io.taskflux.examples.HttpTaskService
- * [port]}, then for example {@code curl -d '{"a":2,"b":3}' localhost:8080/tasks/add}.
+ * [port [host]]}, then for example {@code curl -d '{"a":2,"b":3}' localhost:8080/tasks/add}. It
+ * binds the loopback interface unless a host is given ({@code 0.0.0.0} for every interface).
  */
 public final class HttpTaskService implements AutoCloseable {
 
@@ -69,14 +88,48 @@ public final class HttpTaskService implements AutoCloseable {
   private static final JsonMapper JSON =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
+  /**
+   * Decodes a request body into a task's input type, refusing what the worker's lenient decoder
+   * would quietly default or drop: unknown fields, missing or null record fields, scalars of the
+   * wrong kind. No default typing: a body cannot name a class to instantiate.
+   */
+  private static final JsonMapper STRICT =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .build();
+
+  /**
+   * Unknown fields only: a body with both unknown and missing fields is answered about the unknown
+   * one first (a misspelt name is the likelier mistake, and it explains the missing one).
+   */
+  private static final JsonMapper UNKNOWN_FIELDS =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  private static final System.Logger LOG = System.getLogger(HttpTaskService.class.getName());
+
+  /** Where the stack traces kept from clients go: a line with the error id, then the trace. */
+  private static final Consumer<String> SERVER_LOG =
+      line -> LOG.log(System.Logger.Level.WARNING, line);
+
   private final TaskEngine engine;
   private final Map<String, TaskDefinition<?, ?>> tasks = new LinkedHashMap<>();
   private final List<String> queues;
   private final DisposableServer server;
+  private final Consumer<String> errorLog;
 
   private HttpTaskService(
-      TaskEngine engine, List<TaskDefinition<?, ?>> exposed, String host, int port) {
+      TaskEngine engine,
+      List<TaskDefinition<?, ?>> exposed,
+      String host,
+      int port,
+      Consumer<String> errorLog) {
     this.engine = Objects.requireNonNull(engine, "engine");
+    this.errorLog = Objects.requireNonNull(errorLog, "errorLog");
     exposed.forEach(d -> tasks.put(d.name(), d));
     this.queues = List.copyOf(new TreeSet<>(tasks.values().stream().map(d -> d.queue()).toList()));
     this.server =
@@ -88,9 +141,13 @@ public final class HttpTaskService implements AutoCloseable {
                     routes
                         .post("/tasks/{name}", (req, res) -> safe(res, submit(req, res)))
                         .get("/tasks/{id}", (req, res) -> safe(res, status(req, res)))
+                        .delete("/tasks/{id}", (req, res) -> safe(res, revoke(req, res)))
+                        .post("/tasks/{id}/revoke", (req, res) -> safe(res, revoke(req, res)))
                         .get("/tasks/{id}/result", (req, res) -> safe(res, result(req, res)))
                         .get("/tasks/{id}/events", (req, res) -> safe(res, events(req, res)))
-                        .get("/queues", (req, res) -> safe(res, queues(res))))
+                        .get("/queues", (req, res) -> safe(res, queues(res)))
+                        // Last: whatever no route above took, answered in JSON like the rest.
+                        .route(req -> true, (req, res) -> safe(res, unrouted(req))))
             .bindNow();
   }
 
@@ -105,7 +162,20 @@ public final class HttpTaskService implements AutoCloseable {
     if (exposed.isEmpty()) {
       throw new IllegalArgumentException("exposed must name at least one task");
     }
-    return new HttpTaskService(engine, exposed, host, port);
+    return start(engine, exposed, host, port, SERVER_LOG);
+  }
+
+  /** {@link #start(TaskEngine, List, String, int)} logging hidden errors to {@code errorLog}. */
+  static HttpTaskService start(
+      TaskEngine engine,
+      List<TaskDefinition<?, ?>> exposed,
+      String host,
+      int port,
+      Consumer<String> errorLog) {
+    if (exposed.isEmpty()) {
+      throw new IllegalArgumentException("exposed must name at least one task");
+    }
+    return new HttpTaskService(engine, exposed, host, port, errorLog);
   }
 
   /** The bound port. */
@@ -133,15 +203,19 @@ public final class HttpTaskService implements AutoCloseable {
   static final TaskDefinition<String, String> FAIL =
       TaskDefinition.of("fail", String.class, String.class).maxRetries(0);
 
-  /** Serves {@code add}, {@code nap} and {@code fail} on an in-memory engine until killed. */
+  /**
+   * Serves {@code add}, {@code nap} and {@code fail} on an in-memory engine until killed: {@code
+   * [port [host]]}, by default 8080 on the loopback interface only.
+   */
   public static void main(String[] args) {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
+    String host = args.length > 1 ? args[1] : "127.0.0.1";
     TaskEngine engine = TaskEngine.inMemory();
     engine.register(ADD, p -> Mono.just(p.a() + p.b()));
     engine.register(NAP, ms -> Mono.delay(Duration.ofMillis(ms)).thenReturn("slept " + ms + " ms"));
     engine.register(FAIL, why -> Mono.error(new NonRetryableException(why)));
     engine.workers(WorkerOptions.defaults().concurrency(64)).start();
-    HttpTaskService service = start(engine, List.of(ADD, NAP, FAIL), "0.0.0.0", port);
+    HttpTaskService service = start(engine, List.of(ADD, NAP, FAIL), host, port);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -149,7 +223,12 @@ public final class HttpTaskService implements AutoCloseable {
                   service.close();
                   engine.close();
                 }));
-    System.out.println("taskflux HTTP service on http://localhost:" + service.port());
+    System.out.println(
+        "taskflux HTTP service on http://"
+            + (host.contains(":") ? "[" + host + "]" : host)
+            + ":"
+            + service.port()
+            + (host.equals("127.0.0.1") ? " (loopback only; pass PORT 0.0.0.0 for all)" : ""));
     service.server.onDispose().block();
   }
 
@@ -166,20 +245,29 @@ public final class HttpTaskService implements AutoCloseable {
               "no task named '" + name + "'; known: " + tasks.keySet()));
     }
     QueryStringDecoder query = new QueryStringDecoder(req.uri());
-    SubmitOptions options;
-    try {
-      options = SubmitOptions.defaults();
-      String priority = first(query, "priority");
-      if (priority != null) {
+    SubmitOptions options = SubmitOptions.defaults();
+    String priority = first(query, "priority");
+    if (priority != null) {
+      try {
         options = options.priority(Integer.parseInt(priority));
+      } catch (IllegalArgumentException e) {
+        return Mono.error(
+            badOption("priority", "priority must be an integer, got '" + priority + "'"));
       }
-      String delay = first(query, "delay");
-      if (delay != null) {
+    }
+    String delay = first(query, "delay");
+    if (delay != null) {
+      try {
         options = options.delay(Durations.parse(delay));
+      } catch (IllegalArgumentException e) {
+        return Mono.error(
+            badOption(
+                "delay",
+                "delay must be a duration such as 500ms, 2s or 5m, got '"
+                    + delay
+                    + "': "
+                    + e.getMessage()));
       }
-    } catch (IllegalArgumentException e) {
-      return Mono.error(
-          new HttpError(HttpResponseStatus.BAD_REQUEST, "bad_option", e.getMessage()));
     }
     SubmitOptions submitOptions = options;
     return body(req)
@@ -250,7 +338,27 @@ public final class HttpTaskService implements AutoCloseable {
                         body.put("id", loc.ref().id());
                         body.put("status", "FAILED");
                         body.put("error", e.isRevoked() ? "task_revoked" : "task_failed");
-                        body.put("details", details(e.details(), true));
+                        body.put(
+                            "message",
+                            e.isRevoked()
+                                ? "the task was revoked"
+                                : "the task failed: " + e.details().message());
+                        body.put("details", details(e.details()));
+                        if (!e.isRevoked()) {
+                          String errorId = errorId();
+                          errorLog.accept(
+                              "error "
+                                  + errorId
+                                  + ": task "
+                                  + loc.ref()
+                                  + " failed: "
+                                  + e.details().type()
+                                  + ": "
+                                  + e.details().message()
+                                  + "\n"
+                                  + e.details().stack());
+                          body.put("errorId", errorId);
+                        }
                         return json(
                             res,
                             e.isRevoked()
@@ -295,6 +403,71 @@ public final class HttpTaskService implements AutoCloseable {
         .map(HttpTaskService::statsJson)
         .collectList()
         .flatMap(list -> json(res, HttpResponseStatus.OK, Map.of("queues", list)));
+  }
+
+  private Mono<Void> revoke(HttpServerRequest req, HttpServerResponse res) {
+    return locate(req.param("id"))
+        .flatMap(
+            loc ->
+                handle(loc.ref())
+                    .revoke(false)
+                    .flatMap(
+                        r -> {
+                          Map<String, Object> body = new LinkedHashMap<>();
+                          body.put("id", loc.ref().id());
+                          body.put("queue", loc.ref().queue());
+                          body.put("revoke", r.name());
+                          return switch (r) {
+                            case REVOKED, REVOKED_RUNNING, SKIPPED_RUNNING ->
+                                json(res, HttpResponseStatus.OK, body);
+                            case ALREADY_FINISHED -> {
+                              body.put("error", "already_finished");
+                              body.put("message", "the task had finished; nothing changed");
+                              yield json(res, HttpResponseStatus.CONFLICT, body);
+                            }
+                            case NOT_FOUND ->
+                                Mono.error(
+                                    new HttpError(
+                                        HttpResponseStatus.NOT_FOUND,
+                                        "unknown_id",
+                                        "no task with id " + loc.ref().id()));
+                          };
+                        }));
+  }
+
+  /** The methods each path takes; a path that matches none is a 404. */
+  private static final List<Map.Entry<java.util.regex.Pattern, String>> ALLOWED =
+      List.of(
+          Map.entry(java.util.regex.Pattern.compile("/tasks/[^/]+"), "GET, POST, DELETE"),
+          Map.entry(java.util.regex.Pattern.compile("/tasks/[^/]+/(result|events)"), "GET"),
+          Map.entry(java.util.regex.Pattern.compile("/tasks/[^/]+/revoke"), "POST"),
+          Map.entry(java.util.regex.Pattern.compile("/queues"), "GET"));
+
+  /** A request no route took: 405 with {@code Allow} for a known path, else 404. */
+  private static Mono<Void> unrouted(HttpServerRequest req) {
+    String path = new QueryStringDecoder(req.uri()).path();
+    for (Map.Entry<java.util.regex.Pattern, String> e : ALLOWED) {
+      if (e.getKey().matcher(path).matches()) {
+        return Mono.error(
+            new HttpError(
+                    HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    "method_not_allowed",
+                    req.method().name()
+                        + " is not allowed on "
+                        + path
+                        + "; allowed: "
+                        + e.getValue())
+                .header(HttpHeaderNames.ALLOW.toString(), e.getValue()));
+      }
+    }
+    return Mono.error(
+        new HttpError(
+            HttpResponseStatus.NOT_FOUND,
+            "not_found",
+            "no such path: "
+                + path
+                + "; see /tasks/{name} (POST), /tasks/{id} (GET, DELETE), /tasks/{id}/result,"
+                + " /tasks/{id}/events, /tasks/{id}/revoke (POST), /queues"));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -347,11 +520,17 @@ public final class HttpTaskService implements AutoCloseable {
         .defaultIfEmpty(new byte[0]);
   }
 
-  /** The body as the task's input JSON: an empty body is {@code null}. */
+  /**
+   * The body as the task's input JSON, checked against its input type; an empty or {@code null}
+   * body is refused (every task of this service takes an input).
+   */
   private JsonNode parse(byte[] bytes, TaskDefinition<?, ?> def) {
+    if (bytes.length == 0) {
+      throw missingBody(def, "an empty body");
+    }
     JsonNode input;
     try {
-      input = bytes.length == 0 ? NullNode.getInstance() : JSON.readTree(bytes);
+      input = JSON.readTree(bytes);
       if (input == null || input.isMissingNode()) {
         // Bytes that hold no JSON value at all (a lone byte-order mark): not an empty body.
         throw new HttpError(
@@ -362,6 +541,28 @@ public final class HttpTaskService implements AutoCloseable {
           HttpResponseStatus.BAD_REQUEST,
           "bad_json",
           "the body is not JSON: " + e.getOriginalMessage());
+    }
+    if (input.isNull()) {
+      throw missingBody(def, "null");
+    }
+    try {
+      UNKNOWN_FIELDS.treeToValue(input, def.inputType());
+      STRICT.treeToValue(input, def.inputType());
+    } catch (JacksonException e) {
+      String field = field(e);
+      HttpError error =
+          new HttpError(
+              HttpResponseStatus.BAD_REQUEST,
+              "invalid_input",
+              "the body is not a valid "
+                  + def.inputType().getSimpleName()
+                  + " for task '"
+                  + def.name()
+                  + "'"
+                  + (field == null ? "" : " (field '" + field + "')")
+                  + ": "
+                  + e.getOriginalMessage());
+      throw field == null ? error : error.with("field", field);
     }
     try {
       engine.serializer().fromTree(input, def.inputType(), "request");
@@ -377,6 +578,46 @@ public final class HttpTaskService implements AutoCloseable {
               + e.getMessage());
     }
     return input;
+  }
+
+  private static HttpError missingBody(TaskDefinition<?, ?> def, String got) {
+    return new HttpError(
+        HttpResponseStatus.BAD_REQUEST,
+        "missing_body",
+        "task '"
+            + def.name()
+            + "' needs a JSON "
+            + def.inputType().getSimpleName()
+            + " as its body, got "
+            + got);
+  }
+
+  /** The dotted path of the field a decoding error is about, or null when it names none. */
+  private static String field(JacksonException e) {
+    if (e instanceof UnrecognizedPropertyException u) {
+      return join(u.getPath(), u.getPropertyName());
+    }
+    if (e instanceof MismatchedInputException m && m.getMessage() != null) {
+      java.util.regex.Matcher creator =
+          java.util.regex.Pattern.compile("creator property '([^']+)'").matcher(m.getMessage());
+      if (creator.find()) {
+        String path = join(m.getPath(), null);
+        return path.isEmpty() ? creator.group(1) : path;
+      }
+    }
+    String path = join(e.getPath(), null);
+    return path.isEmpty() ? null : path;
+  }
+
+  private static String join(List<JacksonException.Reference> path, String last) {
+    List<String> names = new ArrayList<>();
+    for (JacksonException.Reference r : path) {
+      names.add(r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]");
+    }
+    if (last != null && (names.isEmpty() || !names.get(names.size() - 1).equals(last))) {
+      names.add(last);
+    }
+    return String.join(".", names).replace(".[", "[");
   }
 
   private static long parseLong(String s) {
@@ -414,19 +655,26 @@ public final class HttpTaskService implements AutoCloseable {
     body.put("status", s.status().name());
     body.put("at", s.at().toString());
     if (s.error() != null) {
-      body.put("error", details(s.error(), false));
+      body.put("error", details(s.error()));
     }
     return body;
   }
 
-  private static Map<String, Object> details(ExceptionDetails d, boolean withStack) {
+  /** An error's type and message: never its stack trace, which is the server's business. */
+  private static Map<String, Object> details(ExceptionDetails d) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", d.type());
     body.put("message", d.message());
-    if (withStack) {
-      body.put("stack", d.stack());
-    }
     return body;
+  }
+
+  private static String errorId() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static HttpError badOption(String parameter, String message) {
+    return new HttpError(HttpResponseStatus.BAD_REQUEST, "bad_option", message)
+        .with("parameter", parameter);
   }
 
   private static Map<String, Object> statsJson(QueueStats s) {
@@ -450,24 +698,37 @@ public final class HttpTaskService implements AutoCloseable {
         .then();
   }
 
-  /** Turns every error of a handler into a JSON answer (once nothing was sent yet). */
-  private static Mono<Void> safe(HttpServerResponse res, Mono<Void> handler) {
+  /**
+   * Turns every error of a handler into a JSON answer (once nothing was sent yet). An unexpected
+   * one is logged with its stack trace under an error id; the client gets the id, not the trace.
+   */
+  private Mono<Void> safe(HttpServerResponse res, Mono<Void> handler) {
     return Mono.defer(() -> handler)
         .onErrorResume(
             e -> {
               if (res.hasSentHeaders()) {
                 return Mono.error(e);
               }
-              HttpError h =
-                  e instanceof HttpError he
-                      ? he
-                      : new HttpError(
-                          HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                          "internal",
-                          e.getClass().getName() + ": " + e.getMessage());
+              HttpError h;
+              if (e instanceof HttpError he) {
+                h = he;
+              } else {
+                String errorId = errorId();
+                StringWriter trace = new StringWriter();
+                e.printStackTrace(new PrintWriter(trace));
+                errorLog.accept("error " + errorId + ": unexpected\n" + trace);
+                h =
+                    new HttpError(
+                            HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                            "internal",
+                            "internal error; the server's log has the details under this errorId")
+                        .with("errorId", errorId);
+              }
               Map<String, Object> body = new LinkedHashMap<>();
               body.put("error", h.code);
               body.put("message", h.getMessage());
+              body.putAll(h.extra);
+              h.headers.forEach(res::header);
               return json(res, h.status, body);
             });
   }
@@ -478,11 +739,24 @@ public final class HttpTaskService implements AutoCloseable {
 
     final transient HttpResponseStatus status;
     final String code;
+    final transient Map<String, Object> extra = new LinkedHashMap<>();
+    final transient Map<String, String> headers = new LinkedHashMap<>();
 
     HttpError(HttpResponseStatus status, String code, String message) {
       super(message, null, false, false);
       this.status = status;
       this.code = code;
+    }
+
+    /** Adds a field to the JSON answer (which field or parameter was wrong, an error id). */
+    HttpError with(String key, Object value) {
+      extra.put(key, value);
+      return this;
+    }
+
+    HttpError header(String name, String value) {
+      headers.put(name, value);
+      return this;
     }
   }
 }
