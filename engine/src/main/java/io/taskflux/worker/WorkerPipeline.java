@@ -7,6 +7,7 @@ import io.taskflux.UnknownTaskException;
 import io.taskflux.backoff.Backoff;
 import io.taskflux.engine.TaskHooks;
 import io.taskflux.engine.WorkerOptions;
+import io.taskflux.internal.BackendErrors;
 import io.taskflux.internal.Ids;
 import io.taskflux.spi.Backend;
 import io.taskflux.spi.ClaimRequest;
@@ -35,10 +36,12 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.Disposable;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -65,6 +68,10 @@ import tools.jackson.databind.JsonNode;
  *
  * <p><b>A task</b> runs on {@link Schedulers#parallel()} (a blocking task on the engine caller's
  * bounded pool). Its lease is extended on the clock's timer thread, never on the task's thread.
+ *
+ * <p><b>Settling</b> (complete, retry, dead-letter) that fails with a transient backend error is
+ * sent again, with a doubling wait on the clock, while the lease holds ({@link #untilSettled}); the
+ * attempt itself is never run again for it. Only then is the outcome left to the lease's expiry.
  */
 final class WorkerPipeline implements Worker {
 
@@ -322,33 +329,34 @@ final class WorkerPipeline implements Worker {
 
   // ================================================================ one message
 
-  /** Decode → run → settle one delivery. Completes when the attempt is settled. */
+  /**
+   * Decode → run → settle one delivery. Completes when the attempt is settled, or when settling was
+   * given up (the lease then expires and the message is taken back).
+   */
   private Mono<Void> process(Delivery delivery) {
     Lease lease = delivery.lease();
+    // Until when the lease is known to hold (the claim's expiry, then each extension's): an
+    // attempt starts only before it, and a failed settle is retried only until it.
+    AtomicReference<Instant> heldUntil = new AtomicReference<>(lease.expiresAt());
     if (delivery.message() == null) {
-      return deadLetter(lease, null, null, delivery.error());
+      return untilSettled(deadLetter(lease, null, null, delivery.error()), lease, heldUntil);
     }
     Message message = delivery.message();
     RegisteredTask task = registry.apply(message.task());
     if (task == null) {
-      return deadLetter(
-          lease, message, null, new UnknownTaskException(message.task(), message.id()));
+      return untilSettled(
+          deadLetter(lease, message, null, new UnknownTaskException(message.task(), message.id())),
+          lease,
+          heldUntil);
     }
     Object input;
     try {
       input = task.decode(message); // undecodable or wrong type: UndecodablePayloadException
     } catch (RuntimeException e) {
-      return deadLetter(lease, message, task, e);
+      return untilSettled(deadLetter(lease, message, task, e), lease, heldUntil);
     }
-    return run(task, input, lease, message)
-        .flatMap(outcome -> settle(task, lease, message, outcome))
-        .onErrorResume(
-            e -> {
-              // The backend failed while settling: the lease will expire and the message will be
-              // taken back (at-least-once), so logging is all that is left to do.
-              LOG.log(Level.WARNING, "worker " + id + ": could not settle " + message.ref(), e);
-              return Mono.empty();
-            });
+    return run(task, input, lease, message, heldUntil)
+        .flatMap(outcome -> untilSettled(settle(task, lease, message, outcome), lease, heldUntil));
   }
 
   /**
@@ -357,7 +365,12 @@ final class WorkerPipeline implements Worker {
    * cancelled, which stops the task (dispose, or interrupt for a blocking one). Revocation is
    * subscribed first: a message revoked between claim and start never starts.
    */
-  private Mono<Outcome> run(RegisteredTask task, Object input, Lease lease, Message message) {
+  private Mono<Outcome> run(
+      RegisteredTask task,
+      Object input,
+      Lease lease,
+      Message message,
+      AtomicReference<Instant> heldUntil) {
     return Mono.defer(
         () -> {
           Mono<Outcome> revoked =
@@ -371,12 +384,10 @@ final class WorkerPipeline implements Worker {
                               Outcome.failure(
                                   new WorkerStoppedException(
                                       "worker " + id + " stopped before the task finished"))));
-          // Until when the lease is known to hold (the claim's expiry, then each extension's). An
-          // attempt whose lease ran out before it began (a claim reply read late, a slow pool)
+          // An attempt whose lease ran out before it began (a claim reply read late, a slow pool)
           // must not start: the message may already be back in the queue, run and acknowledged
           // elsewhere (found by the chaos test: a new worker JVM began an attempt 2 s after its
           // claim, after another worker had completed the task).
-          AtomicReference<Instant> heldUntil = new AtomicReference<>(lease.expiresAt());
           BooleanSupplier mayStart = () -> clock.instant().isBefore(heldUntil.get());
           Mono<Outcome> leaseLost = keepLease(lease, heldUntil).thenReturn(Outcome.LEASE_LOST);
           // The task starts only when the race subscribes to it, after the three signals above:
@@ -462,6 +473,98 @@ final class WorkerPipeline implements Worker {
   }
 
   // ================================================================ settle
+
+  /** The first wait before a failed settle is sent again; each later wait doubles it. */
+  private static final Duration SETTLE_RETRY_FIRST = Duration.ofMillis(100);
+
+  /** The longest wait between two tries of one settle. */
+  private static final Duration SETTLE_RETRY_MAX = Duration.ofSeconds(2);
+
+  /**
+   * Subscribes to a settle step ({@code settle}: complete, retry or dead-letter, with its hook)
+   * and, while it fails with a transient backend error, subscribes again after a doubling wait on
+   * the clock's timer ({@link #SETTLE_RETRY_FIRST} up to {@link #SETTLE_RETRY_MAX}, no jitter: the
+   * completion batcher already merges the workers' retries), as long as the next try would go out
+   * before the lease ends and the stop's grace period has not run out. Repeating is safe: every
+   * settle operation is lease-checked (the SPI's "safe to repeat"), and a repeat that finds the
+   * lease gone reports {@code LEASE_LOST}, which is an answer, not an error. Otherwise the outcome
+   * of the attempt is given up, logged once, and the message runs again after its lease expires
+   * (at-least-once). Never fails: completes when settled or given up.
+   */
+  private Mono<Void> untilSettled(
+      Mono<Void> settle, Lease lease, AtomicReference<Instant> heldUntil) {
+    return settle
+        .retryWhen(
+            Retry.from(
+                failures ->
+                    failures.concatMap(failure -> nextSettleTry(failure, lease, heldUntil))))
+        .onErrorResume(
+            e -> {
+              // Left to the lease: it will expire and the message will be taken back and run again
+              // (at-least-once), so logging, once, is all that is left to do.
+              LOG.log(
+                  Level.WARNING,
+                  "worker " + id + ": could not settle " + lease.ref() + "; left to its lease",
+                  e);
+              return Mono.empty();
+            });
+  }
+
+  /**
+   * After a settle try failed: emits when to try again, or fails (with the error itself when it is
+   * not transient, else with a "retries exhausted" error) when there is no next try.
+   */
+  private Mono<Long> nextSettleTry(
+      Retry.RetrySignal failure, Lease lease, AtomicReference<Instant> heldUntil) {
+    Throwable error = failure.failure();
+    if (!isTransientSettleError(error)) {
+      return Mono.error(error);
+    }
+    long tries = failure.totalRetries() + 1;
+    Duration wait = settleRetryWait(failure.totalRetries());
+    Instant leaseEnds = heldUntil.get();
+    if (!clock.instant().plus(wait).isBefore(leaseEnds)) {
+      return Mono.error(
+          Exceptions.retryExhausted(
+              tries + " tries failed; the next would come after the lease ends at " + leaseEnds,
+              error));
+    }
+    LOG.log(
+        Level.DEBUG,
+        () ->
+            "worker "
+                + id
+                + ": settling "
+                + lease.ref()
+                + " failed, again in "
+                + wait
+                + ": "
+                + error);
+    // A stop whose grace period is over ends the retries at once, so that the stop ends too.
+    Mono<Long> stopped =
+        graceOver
+            .asMono()
+            .then(
+                Mono.error(
+                    () ->
+                        Exceptions.retryExhausted(
+                            tries + " tries failed; the worker stopped", error)));
+    return Mono.firstWithSignal(Mono.delay(wait, timer), stopped);
+  }
+
+  /** The wait before the try after {@code retries} failed retries. */
+  private static Duration settleRetryWait(long retries) {
+    long millis = SETTLE_RETRY_FIRST.toMillis() << Math.min(retries, 20);
+    return Duration.ofMillis(Math.min(millis, SETTLE_RETRY_MAX.toMillis()));
+  }
+
+  /**
+   * Whether a failed settle call is worth sending again: the one backend-error classifier decides
+   * (an outage is; a refusal, a bug or a BlockHound error is not).
+   */
+  private static boolean isTransientSettleError(Throwable error) {
+    return BackendErrors.isTransient(unwrap(error));
+  }
 
   private Mono<Void> settle(RegisteredTask task, Lease lease, Message message, Outcome outcome) {
     return switch (outcome.kind()) {

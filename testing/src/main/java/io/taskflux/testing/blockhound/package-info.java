@@ -1,2 +1,0 @@
-/** BlockHound settings shared by every module's tests (registered as a service). */
-package io.taskflux.testing.blockhound;
