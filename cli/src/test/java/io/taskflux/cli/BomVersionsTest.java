@@ -33,6 +33,7 @@ class BomVersionsTest {
             "netty-bom.version",
             "lettuce.version",
             "cron-utils.version",
+            "slf4j.version",
             "version")) {
       assertEquals(property(parent, name), property(bom, name), name);
     }
