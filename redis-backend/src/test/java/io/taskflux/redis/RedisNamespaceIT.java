@@ -178,7 +178,9 @@ class RedisNamespaceIT {
 
   /**
    * A scheduler that counts the timed waits a trigger schedules: a trigger schedules its next wait
-   * only after its current tick is fully handled, so the count is a barrier for "tick done".
+   * only after its current tick is fully handled, so the count is a barrier for "tick done". A wait
+   * is counted only once it is queued on the virtual-time scheduler, so the test never advances the
+   * clock past a wait that is still on its way there.
    */
   static final class CountingScheduler implements Scheduler {
     private final Scheduler delegate;
@@ -199,8 +201,13 @@ class RedisNamespaceIT {
 
     @Override
     public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+      // Count only once the wait is on the virtual-time scheduler: a trigger schedules its next
+      // wait from a Redis (Lettuce) thread, and counting first let the test thread wake and advance
+      // the clock before the wait was queued; the wait then landed after that advance, relative to
+      // the advanced time, so it never fell due and the next awaitWaits timed out.
+      Disposable scheduled = delegate.schedule(task, delay, unit);
       waits.release();
-      return delegate.schedule(task, delay, unit);
+      return scheduled;
     }
 
     @Override
