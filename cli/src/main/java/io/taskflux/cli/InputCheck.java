@@ -1,29 +1,16 @@
 package io.taskflux.cli;
 
 import io.taskflux.engine.TaskDefinition;
+import io.taskflux.serde.StrictInput;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.MapperFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Checks JSON input against a task's input type before anything is stored, so that input a worker
- * could not use is refused at the prompt instead of dead-lettered later. Stricter than the worker's
- * decoder on purpose: unknown fields, missing or null record fields and scalars of the wrong kind
- * (the string {@code "12"} or the number 1.5 for an int) are all refused.
+ * could not use is refused at the prompt instead of dead-lettered later, by {@link StrictInput}
+ * (unknown fields, missing or null record fields and scalars of the wrong kind are all refused).
  */
 final class InputCheck {
-
-  private static final JsonMapper STRICT =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
-          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-          .build();
 
   private InputCheck() {}
 
@@ -48,7 +35,7 @@ final class InputCheck {
               + " gives none; nothing was stored");
     }
     try {
-      return missing ? null : STRICT.treeToValue(input, type);
+      return missing ? null : StrictInput.read(input, type);
     } catch (JacksonException e) {
       throw new CliException(
           CliException.BAD_INPUT,

@@ -11,6 +11,7 @@ import io.taskflux.engine.TaskEngine;
 import io.taskflux.engine.TaskFailedException;
 import io.taskflux.engine.TaskHandle;
 import io.taskflux.engine.WorkerOptions;
+import io.taskflux.serde.StrictInput;
 import io.taskflux.spi.QueueStats;
 import io.taskflux.task.ExceptionDetails;
 import io.taskflux.task.MessageRef;
@@ -37,7 +38,6 @@ import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
@@ -87,28 +87,6 @@ public final class HttpTaskService implements AutoCloseable {
 
   private static final JsonMapper JSON =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
-
-  /**
-   * Decodes a request body into a task's input type, refusing what the worker's lenient decoder
-   * would quietly default or drop: unknown fields, missing or null record fields, scalars of the
-   * wrong kind. No default typing: a body cannot name a class to instantiate.
-   */
-  private static final JsonMapper STRICT =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
-          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-          .build();
-
-  /**
-   * Unknown fields only: a body with both unknown and missing fields is answered about the unknown
-   * one first (a misspelt name is the likelier mistake, and it explains the missing one).
-   */
-  private static final JsonMapper UNKNOWN_FIELDS =
-      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
   private static final System.Logger LOG = System.getLogger(HttpTaskService.class.getName());
 
@@ -546,8 +524,7 @@ public final class HttpTaskService implements AutoCloseable {
       throw missingBody(def, "null");
     }
     try {
-      UNKNOWN_FIELDS.treeToValue(input, def.inputType());
-      STRICT.treeToValue(input, def.inputType());
+      StrictInput.read(input, def.inputType());
     } catch (JacksonException e) {
       String field = field(e);
       HttpError error =
