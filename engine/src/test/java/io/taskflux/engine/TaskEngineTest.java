@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -91,17 +92,31 @@ class TaskEngineTest {
   }
 
   @Test
-  void resultsComeInCompletionOrderOrInSubmissionOrder() {
-    // Task n takes (5 - n) * 40 ms: the last submitted finishes first.
+  void resultsComeInCompletionOrderOrInSubmissionOrder() throws InterruptedException {
+    // Each task waits for its own gate; the test opens them last-submitted first, each only once
+    // the previous result was emitted, so the completion order is set by the test, not by timers.
+    Map<Integer, Sinks.One<Integer>> gates = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(4);
     engine.register(
-        SQUARE, n -> Mono.just(n).delayElement(Duration.ofMillis((5 - n) * 40L)).map(x -> x * x));
+        SQUARE,
+        n -> {
+          running.countDown();
+          return gates.computeIfAbsent(n, k -> Sinks.one()).asMono().map(x -> x * x);
+        });
     List<TaskHandle<Integer>> handles = new ArrayList<>();
     for (int n = 1; n <= 4; n++) {
       handles.add(submit(n));
     }
     engine.workers(WorkerOptions.defaults().concurrency(4)).start();
-    List<Integer> inCompletionOrder =
-        engine.results(handles).map(Result::value).collectList().block(WAIT);
+    java.util.concurrent.BlockingQueue<Integer> emitted =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    engine.results(handles).map(Result::value).subscribe(emitted::add);
+    assertTrue(running.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+    List<Integer> inCompletionOrder = new ArrayList<>();
+    for (int n = 4; n >= 1; n--) {
+      gates.computeIfAbsent(n, k -> Sinks.one()).tryEmitValue(n);
+      inCompletionOrder.add(emitted.poll(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+    }
     assertEquals(List.of(16, 9, 4, 1), inCompletionOrder);
     List<Integer> inOrder =
         engine.resultsInOrder(handles).map(Result::value).collectList().block(WAIT);
