@@ -31,7 +31,11 @@ public final class BackendErrors {
     return unwrap(error) instanceof BackendRejectedException;
   }
 
-  private static Throwable unwrap(Throwable error) {
+  /**
+   * {@code error} without the {@link CompletionException} and {@link ExecutionException} wrappers
+   * that futures and blocking calls put around it.
+   */
+  public static Throwable unwrap(Throwable error) {
     Throwable e = error;
     while ((e instanceof CompletionException || e instanceof ExecutionException)
         && e.getCause() != null) {

@@ -28,8 +28,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -517,7 +515,7 @@ final class WorkerPipeline implements Worker {
   private Mono<Long> nextSettleTry(
       Retry.RetrySignal failure, Lease lease, AtomicReference<Instant> heldUntil) {
     Throwable error = failure.failure();
-    if (!isTransientSettleError(error)) {
+    if (!BackendErrors.isTransient(error)) { // an outage is; a refusal, a bug or BlockHound is not
       return Mono.error(error);
     }
     long tries = failure.totalRetries() + 1;
@@ -556,14 +554,6 @@ final class WorkerPipeline implements Worker {
   private static Duration settleRetryWait(long retries) {
     long millis = SETTLE_RETRY_FIRST.toMillis() << Math.min(retries, 20);
     return Duration.ofMillis(Math.min(millis, SETTLE_RETRY_MAX.toMillis()));
-  }
-
-  /**
-   * Whether a failed settle call is worth sending again: the one backend-error classifier decides
-   * (an outage is; a refusal, a bug or a BlockHound error is not).
-   */
-  private static boolean isTransientSettleError(Throwable error) {
-    return BackendErrors.isTransient(unwrap(error));
   }
 
   private Mono<Void> settle(RegisteredTask task, Lease lease, Message message, Outcome outcome) {
@@ -633,7 +623,7 @@ final class WorkerPipeline implements Worker {
    * the dead-letter queue with the error's details.
    */
   private Mono<Void> failed(RegisteredTask task, Lease lease, Message message, Throwable error) {
-    Throwable cause = unwrap(error);
+    Throwable cause = BackendErrors.unwrap(error);
     ExceptionDetails details = ExceptionDetails.of(cause);
     if (!retryable(cause) || !message.canRetry()) {
       return deadLetter(lease, message, task, cause);
@@ -700,14 +690,5 @@ final class WorkerPipeline implements Worker {
   /** The one retry classifier: everything but {@link NonRetryableException} may be retried. */
   static boolean retryable(Throwable error) {
     return !(error instanceof NonRetryableException);
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable e = error;
-    while ((e instanceof CompletionException || e instanceof ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 }

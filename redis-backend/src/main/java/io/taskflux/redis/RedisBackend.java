@@ -44,6 +44,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -569,10 +570,14 @@ public final class RedisBackend implements Backend {
           if (all.isEmpty()) {
             return Mono.just(List.of());
           }
-          // Every callback is checked against maxMessageBytes before any script runs, so an
-          // oversized one fails the call (MessageTooLargeException) with nothing of it applied.
+          // Every callback is encoded (and checked against maxMessageBytes) once, before any
+          // script runs, so an oversized one fails the call (MessageTooLargeException) with
+          // nothing of it applied.
+          Map<Message, byte[]> encoded = new IdentityHashMap<>();
           for (CompleteRequest r : all) {
-            r.callbacks().forEach(stored::checkSize);
+            for (Message cb : r.callbacks()) {
+              encoded.put(cb, stored.encodeLimited(cb));
+            }
           }
           long now = clock.millis();
           Map<String, List<Integer>> byQueue = new LinkedHashMap<>();
@@ -583,13 +588,18 @@ public final class RedisBackend implements Backend {
           }
           SettleResult[] out = new SettleResult[all.size()];
           return Flux.fromIterable(byQueue.entrySet())
-              .flatMap(e -> completeQueue(e.getKey(), e.getValue(), all, out, now))
+              .flatMap(e -> completeQueue(e.getKey(), e.getValue(), all, encoded, out, now))
               .then(Mono.fromSupplier(() -> Arrays.asList(out)));
         });
   }
 
   private Mono<Void> completeQueue(
-      String q, List<Integer> idx, List<CompleteRequest> all, SettleResult[] out, long now) {
+      String q,
+      List<Integer> idx,
+      List<CompleteRequest> all,
+      Map<Message, byte[]> encoded,
+      SettleResult[] out,
+      long now) {
     Args a = args(q, now).add(idx.size());
     List<List<String>> outboxFields = new ArrayList<>();
     List<List<Message>> outboxMessages = new ArrayList<>();
@@ -614,12 +624,14 @@ public final class RedisBackend implements Backend {
               .add(cb.readyAt().toEpochMilli())
               .add(cb.maxRetries())
               .add(cb.retries())
-              .add(stored.encodeLimited(cb));
+              .add(encoded.get(cb));
         } else {
           String field = now + "|" + r.lease().ref().id() + "|" + cb.queue() + "|" + cb.id();
           a.add("o")
               .add(field)
-              .add(stored.encodeOutbox(cb, Stored.ms(ret.message()), Stored.ms(ret.status())));
+              .add(
+                  Stored.encodeOutbox(
+                      encoded.get(cb), Stored.ms(ret.message()), Stored.ms(ret.status())));
           fields.add(field);
           others.add(cb);
         }

@@ -103,15 +103,6 @@ final class Stored {
     return bytes;
   }
 
-  /**
-   * Checks a message against {@code maxMessageBytes} without keeping its encoding.
-   *
-   * @throws MessageTooLargeException when it is longer than {@code maxMessageBytes}
-   */
-  void checkSize(Message m) {
-    encodeLimited(m);
-  }
-
   Serializer serializer() {
     return serializer;
   }
@@ -345,12 +336,15 @@ final class Stored {
   /** A callback for another queue, recorded by complete and enqueued by the client. */
   record OutboxRecord(Message message, long messageTtl, long statusTtl) {}
 
-  byte[] encodeOutbox(Message m, long messageTtl, long statusTtl) {
+  /**
+   * An outbox record of a callback already encoded (and size-checked) by {@link #encodeLimited}.
+   */
+  static byte[] encodeOutbox(byte[] message, long messageTtl, long statusTtl) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (DataOutputStream d = new DataOutputStream(out)) {
       d.writeLong(messageTtl);
       d.writeLong(statusTtl);
-      d.write(encodeLimited(m));
+      d.write(message);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
